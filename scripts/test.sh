@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: a fresh virtual environment with the package and its dev extra,
+# then (1) notebooks and package in sync and notebooks clean, (2) every notebook executed, (3) pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+VENV=${VENV:-.venv}
+export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} PYTHONUNBUFFERED=1
+
+echo "== environment: $VENV ($("$PYTHON" --version))"
+"$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+"$VENV/bin/python" -m pip install --quiet -e ".[dev]"
+export PATH="$PWD/$VENV/bin:$PATH"
+
+echo "== notebooks and package in sync (nbdev_export, nbdev_clean change nothing)"
+snapshot() { git ls-files --cached --others --exclude-standard -- nbs bfbnb | sort | while read -r f; do [ -f "$f" ] && sha1sum "$f"; done; }
+before=$(snapshot)
+nbdev_export
+nbdev_clean
+after=$(snapshot)
+if [ "$before" != "$after" ]; then
+  echo "FAILED: nbdev_export or nbdev_clean changed these files; the notebooks in nbs/ are the source of truth."
+  echo "Edit the notebook, run nbdev_export and nbdev_clean, and commit both:"
+  diff <(echo "$before") <(echo "$after") || true
+  exit 1
+fi
+
+echo "== notebook tests (nbdev_test, slow cells included)"
+count=$(find nbs -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -name '_*' | wc -l)
+if [ "$count" -eq 0 ]; then echo "FAILED: no notebook found in nbs/"; exit 1; fi
+log=$(mktemp)
+if ! nbdev_test --flags slow --n_workers 2 --timing 2>&1 | tee "$log"; then echo "FAILED: notebook tests"; exit 1; fi
+if grep -q "No files were eligible" "$log" || grep -q "nbdev Tests Failed" "$log"; then echo "FAILED: notebook tests ($count notebooks)"; exit 1; fi
+echo "$count notebooks passed"
+
+echo "== pytest"
+exec python -m pytest tests/ -m "" -p no:cacheprovider "$@"

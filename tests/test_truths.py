@@ -1,0 +1,64 @@
+"""Exact BFB conditions against brute-force minimisation on the sphere."""
+import numpy as np
+import pytest
+
+from bfbnb.minimise import minimise_on_sphere
+from bfbnb.models import get_model, margin_2hdm, sample_near_boundary
+from bfbnb.sampling import sample_sphere
+
+
+def agreement(name, points, rng, num_starts=48):
+    model = get_model(name)
+    found = minimise_on_sphere(model.potential, points, rng, num_starts=num_starts)
+    exact = model.truth(points)
+    disagree = exact != (found.values > 0)
+    return exact, found.values, disagree
+
+
+def near_boundary(name, num_points, rng):
+    model = get_model(name)
+    return sample_near_boundary(model.truth, model.potential.num_lam, num_points, rng)
+
+
+@pytest.mark.slow
+def test_2hdm_truth_agrees_with_brute_force_on_20000_uniform_points(rng):
+    points = sample_sphere(20_000, 10, rng)
+    exact, values, disagree = agreement("2hdm", points, rng)
+    assert 0.003 < exact.mean() < 0.006
+    assert (np.abs(values[disagree]) < 1e-3).all(), values[disagree]
+    assert disagree.sum() <= 2
+
+
+@pytest.mark.slow
+def test_2hdm_truth_agrees_with_brute_force_near_the_boundary(rng):
+    points = near_boundary("2hdm", 4_000, rng)
+    exact, values, disagree = agreement("2hdm", points, rng)
+    assert 0.3 < exact.mean() < 0.7 # the sample really straddles the boundary
+    assert (np.abs(values[disagree]) < 1e-3).all(), values[disagree]
+    assert (np.abs(margin_2hdm(points[disagree])) < 1e-3).all()
+    assert disagree.mean() < 0.005
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["gm", "inert_2hdm"])
+def test_other_truths_agree_with_brute_force(name, rng):
+    dim = get_model(name).potential.num_lam
+    for points in (sample_sphere(3_000, dim, rng), near_boundary(name, 2_000, rng)):
+        exact, values, disagree = agreement(name, points, rng)
+        assert (np.abs(values[disagree]) < 1e-3).all(), values[disagree]
+        assert disagree.mean() < 0.005
+
+
+def test_brute_force_finds_witnesses_for_the_truth_non_bfb_points(rng):
+    points = sample_sphere(500, 5, rng)
+    model = get_model("gm")
+    found = minimise_on_sphere(model.potential, points, rng, num_starts=32)
+    negative = ~model.truth(points)
+    assert (found.values[negative] < 0).mean() > 0.99
+    witnesses = found.minimisers[negative & (found.values < 0)]
+    assert (model.potential.value(witnesses, points[negative & (found.values < 0)]) < 0).all()
+
+
+def test_uniform_bfb_fractions(rng):
+    assert 0.003 < get_model("2hdm").truth(sample_sphere(200_000, 10, rng)).mean() < 0.006
+    assert 0.15 < get_model("gm").truth(sample_sphere(200_000, 5, rng)).mean() < 0.19
