@@ -204,12 +204,13 @@ def sample_near_boundary(truth:Callable[[np.ndarray], np.ndarray], # exact BFB c
                          rng:np.random.Generator,
                          hop_distance:float=0.02, # spread around the boundary, radians
                          num_centers:int=1000, # boundary points to hop around
+                         pool_size:int=100_000, # uniform points classified per draw
                          max_pool:int=5_000_000) -> np.ndarray: # uniform points to search for BFB ones, at most
     "Points on the unit sphere straddling the boundary of `truth`, about half of them BFB."
     rng = check_rng(rng)
     inside, outside, drawn = [], [], 0
     while sum(map(len, inside)) < num_centers and drawn < max_pool:
-        pool = sample_sphere(100_000, dim, rng); drawn += len(pool)
+        pool = sample_sphere(pool_size, dim, rng); drawn += len(pool)
         accepted = truth(pool)
         inside.append(pool[accepted]); outside.append(pool[~accepted])
     inside, outside = np.concatenate(inside), np.concatenate(outside)
