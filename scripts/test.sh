@@ -35,5 +35,12 @@ if ! nbdev_test --flags slow --n_workers 2 --timing 2>&1 | tee "$log"; then echo
 if grep -q "No files were eligible" "$log" || grep -q "nbdev Tests Failed" "$log"; then echo "FAILED: notebook tests ($count notebooks)"; exit 1; fi
 echo "$count notebooks passed"
 
+echo "== the network and scores notebooks and tests again under the JAX backend"
+for nb in nbs/05_network.ipynb nbs/06_scores.ipynb; do
+  if ! KERAS_BACKEND=jax nbdev_test --path "$nb" 2>&1 | tee "$log"; then echo "FAILED: $nb under JAX"; exit 1; fi
+  if grep -q "nbdev Tests Failed" "$log"; then echo "FAILED: $nb under JAX"; exit 1; fi
+done
+KERAS_BACKEND=jax python -m pytest tests/test_network.py tests/test_scores.py -q -p no:cacheprovider
+
 echo "== pytest"
 exec python -m pytest tests/ -m "" -p no:cacheprovider "$@"
