@@ -15,7 +15,7 @@ from keras import ops
 
 # %% auto #0
 __all__ = ['EPSILON', 'ConcreteDense', 'SphereProjection', 'NetworkConfig', 'build_network', 'build_ensemble', 'concrete_layers',
-           'set_training_size', 'set_length_scale', 'iter_mc_samples', 'mc_samples', 'mc_mean']
+           'set_training_size', 'set_length_scale', 'iter_mc_samples', 'mc_samples', 'mc_mean', 'mean_field']
 
 # %% ../nbs/05_network.ipynb #18b3a76a
 EPSILON = 1e-7
@@ -245,4 +245,17 @@ def mc_samples(model, x:np.ndarray, num_mc_samples:int|None=100) -> np.ndarray:
 def mc_mean(model, x:np.ndarray, num_mc_samples:int|None=100) -> np.ndarray:
     "Mean sampled P(BFB), shape [num_points]; memory bounded by one chunk."
     parts = [samples.mean(axis=1) for _, samples in iter_mc_samples(model, x, num_mc_samples)]
+    return np.concatenate(parts) if parts else np.zeros(0, "float32")
+
+# %% ../nbs/05_network.ipynb #bfb930b7
+def mean_field(model, x:np.ndarray, max_rows:int=2**18) -> np.ndarray:
+    "P(BFB) [num_points] of the weight-averaged network (dropout masks replaced by their expectation)."
+    x = _check_inputs(model, x)
+    if model.outputs[0].shape[-1] > 1: return mc_samples(model, x, None).mean(axis=1)
+    chain = _dropout_chain(model)
+    if chain is None: raise ValueError("mean-field prediction needs a network made by build_network (or an ensemble)")
+    cache = getattr(model, "_bfbnb_thinned", {})
+    if 1 not in cache: cache[1] = _compiled_thinned(chain, 1); model._bfbnb_thinned = cache
+    weights = [(ops.convert_to_tensor(layer.kernel)[None], ops.convert_to_tensor(layer.bias)) for layer in chain]
+    parts = [cache[1](x[start:start + max_rows], weights)[:, 0] for start in range(0, len(x), max_rows)]
     return np.concatenate(parts) if parts else np.zeros(0, "float32")

@@ -145,11 +145,10 @@ class WitnessCache:
         return cache
 
 # %% ../nbs/04_oracle.ipynb #e4a3913d
-_ROUNDS = {}
 def _compile_round(kernel:QuarticKernel, dtype, num_steps:int):
-    "Graph function doing `num_steps` Riemannian Armijo steps on all columns."
-    key = (id(kernel), dtype, num_steps)
-    if key in _ROUNDS: return _ROUNDS[key][1]
+    "Graph function doing `num_steps` Riemannian Armijo steps on all columns (kept on the kernel, built once)."
+    rounds = kernel.__dict__.setdefault("_descent_rounds", {})
+    if (dtype, num_steps) in rounds: return rounds[(dtype, num_steps)]
     graph = kernel._graph(dtype)["value_and_gradient"]
     columns, matrix = tf.TensorSpec([kernel.num_phi, None], dtype), tf.TensorSpec([None, None], dtype)
     vector = tf.TensorSpec([None], dtype)
@@ -166,7 +165,7 @@ def _compile_round(kernel:QuarticKernel, dtype, num_steps:int):
             step = tf.where(accept, tf.minimum(step * 2, tf.constant(1.0, dtype)), step / 4)
         riemannian = gradient - tf.reduce_sum(gradient * phi, 0) * phi
         return phi, value, gradient, step, tf.sqrt(tf.reduce_sum(riemannian * riemannian, 0))
-    _ROUNDS[key] = (kernel, descend) # keep the kernel alive so its id stays unique
+    rounds[(dtype, num_steps)] = descend
     return descend
 
 _HASH = np.random.default_rng(2718).integers(1, 2**61, size=64) # fixed, for merging keys

@@ -14,9 +14,9 @@ import numpy as np
 from .network import iter_mc_samples
 
 # %% auto #0
-__all__ = ['ScoreFunction', 'SCORES', 'SELECTION_METHODS', 'binary_entropy', 'max_entropy', 'bald', 'variation_ratios',
-           'predictive_variance', 'qbdc', 'least_confidence', 'margin', 'model_score', 'random_score', 'get_score',
-           'Selection', 'select']
+__all__ = ['ScoreFunction', 'SAMPLE_SCORES', 'SCORES', 'SELECTION_METHODS', 'binary_entropy', 'max_entropy', 'bald',
+           'variation_ratios', 'predictive_variance', 'qbdc', 'least_confidence', 'margin', 'model_score',
+           'random_score', 'get_score', 'get_sample_score', 'Selection', 'select']
 
 # %% ../nbs/06_scores.ipynb #34e32459
 def _xlogx(p:np.ndarray) -> np.ndarray:
@@ -84,6 +84,8 @@ def random_score(model, x, num_mc_samples:int|None=None, rng:np.random.Generator
     if rng is None: raise ValueError("the random score needs rng=numpy.random.default_rng(seed)")
     return rng.random(len(x)).astype(np.float32)
 
+SAMPLE_SCORES = {"bald": bald, "max_entropy": max_entropy, "variation_ratios": variation_ratios, "predictive_variance": predictive_variance,
+                 "qbdc": qbdc, "least_confidence": least_confidence, "margin": margin} # array-level: samples -> scores
 SCORES = {"bald": model_score(bald), "max_entropy": model_score(max_entropy), "variation_ratios": model_score(variation_ratios),
           "predictive_variance": model_score(predictive_variance), "qbdc": model_score(qbdc),
           "least_confidence": model_score(least_confidence), "margin": model_score(margin), "random": random_score}
@@ -97,6 +99,12 @@ def get_score(name) -> ScoreFunction:
     if key not in SCORES:
         raise ValueError(f"unknown score {name!r}; choose one of {', '.join(list(_ALIASES)[:2] + list(SCORES))} or pass a callable (model, x) -> scores")
     return SCORES[key]
+
+def get_sample_score(name:str) -> Callable[[np.ndarray], np.ndarray]:
+    "The array-level score `name` (samples [points, samples] -> scores), e.g. for uncertainty cuts on samples already drawn."
+    key = _ALIASES.get(name, name)
+    if key not in SAMPLE_SCORES: raise ValueError(f"unknown sample score {name!r}; choose one of {', '.join(SAMPLE_SCORES)}")
+    return SAMPLE_SCORES[key]
 
 def _wrap_custom(function) -> ScoreFunction:
     "Give a custom score the common signature, passing num_mc_samples/rng only if it takes them."
