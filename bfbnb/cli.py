@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -16,7 +18,7 @@ from .models import MODEL_NAMES, get_model
 from .sampling import sample_sphere
 
 # %% auto #0
-__all__ = ['DemoSummary', 'run_demo', 'main']
+__all__ = ['PRESETS', 'DemoSummary', 'run_demo', 'make_learner', 'main']
 
 # %% ../nbs/90_cli.ipynb #2b66b65e
 @dataclass
@@ -54,6 +56,56 @@ def run_demo(model:str="2hdm", # catalogue name
     return DemoSummary(model, entry.title, num_points, seed, fraction, kernel_seconds, truth_seconds)
 
 # %% ../nbs/90_cli.ipynb #b3513b83
+PRESETS = {
+    "tiny": dict(learner=dict(initial_size=3000, validation_size=5000, num_batches=2, batch_size=100, pool_factor=20,
+                              num_mc_samples=16, epochs=40, patience=5), network=(3, 32)),
+    "small": dict(learner=dict(initial_size=10_000, validation_size=20_000, num_batches=5, batch_size=400, pool_factor=50,
+                               num_mc_samples=50, epochs=150, patience=10), network=(4, 64)),
+    "default": dict(learner={}, network=(5, 128)),
+}
+
+def make_learner(model:str, preset:str="tiny", seed:int=0, num_restarts:int=100):
+    "A Learner for a catalogue model name or a potential JSON file, sized by a preset."
+    from bfbnb.learner import Learner, LearnerConfig, NetworkSpec
+    from bfbnb.oracle import Oracle
+    from bfbnb.potential import Potential
+    if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+    if model in MODEL_NAMES: potential, truth, name = get_model(model).potential, get_model(model).truth, model
+    elif Path(model).is_file(): potential, truth, name = Potential.from_json(Path(model).read_text()), None, None
+    else: raise ValueError(f"{model!r} is neither a catalogue model ({', '.join(MODEL_NAMES)}) nor a potential JSON file")
+    settings = PRESETS[preset]
+    learner = Learner(potential, Oracle(potential, num_restarts, seed=seed), LearnerConfig(**settings["learner"], seed=seed),
+                      NetworkSpec(*settings["network"]), truth=truth)
+    learner.model_name = name
+    return learner
+
+def _run_rounds(learner, rounds:int, out) -> None:
+    for _ in range(rounds):
+        record = learner.step()
+        learner.save(out)
+        phases = ", ".join(f"{phase} {seconds:.1f}s" for phase, seconds in record.timings.items())
+        sys.stdout.write(f"round {record.round_index}: {record.num_labels:,} labels ({phases})\n" + "".join(f"  {m}\n" for m in record.messages))
+        sys.stdout.flush()
+
+def _read_points(path, num_lam:int) -> np.ndarray:
+    "Coupling points from a CSV file (one point per row, num_lam numbers; a header row is skipped)."
+    rows = []
+    with open(path, newline="") as stream:
+        for index, row in enumerate(csv.reader(stream)):
+            try: rows.append([float(v) for v in row])
+            except ValueError:
+                if index == 0: continue
+                raise ValueError(f"{path}: row {index + 1} is not {num_lam} numbers") from None
+    points = np.array(rows, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != num_lam: raise ValueError(f"{path}: expected rows of {num_lam} numbers, got shape {points.shape}")
+    return points
+
+def _write_columns(path, columns:dict):
+    with open(path, "w", newline="") as stream:
+        writer = csv.writer(stream); writer.writerow(list(columns))
+        writer.writerows(zip(*[np.asarray(v).tolist() for v in columns.values()]))
+
+# %% ../nbs/90_cli.ipynb #78a02852
 def main(argv:list[str]|None=None) -> int:
     "Run the `bfbnb` command line."
     parser = argparse.ArgumentParser(prog="bfbnb", description="Bounded-from-below learning for multi-scalar potentials")
@@ -62,8 +114,42 @@ def main(argv:list[str]|None=None) -> int:
     demo.add_argument("--model", default="2hdm", choices=MODEL_NAMES)
     demo.add_argument("--num-points", type=int, default=100_000)
     demo.add_argument("--seed", type=int, default=0)
+    train = commands.add_parser("train", help="run active learning and save the run directory after every round")
+    train.add_argument("--model", default="2hdm", help=f"catalogue model ({', '.join(MODEL_NAMES)}) or a potential JSON file")
+    train.add_argument("--rounds", type=int, default=3)
+    train.add_argument("--out", required=True, help="run directory")
+    train.add_argument("--preset", default="tiny", choices=list(PRESETS))
+    train.add_argument("--seed", type=int, default=0)
+    resume = commands.add_parser("resume", help="continue a saved run")
+    resume.add_argument("directory"); resume.add_argument("--rounds", type=int, default=1)
+    label = commands.add_parser("label", help="label coupling points from a CSV file with the oracle")
+    label.add_argument("points"); label.add_argument("--model", default="2hdm"); label.add_argument("--out", required=True)
+    label.add_argument("--restarts", type=int, default=100); label.add_argument("--seed", type=int, default=0)
+    predict = commands.add_parser("predict", help="predict coupling points from a CSV file with a trained run")
+    predict.add_argument("directory"); predict.add_argument("points"); predict.add_argument("--out", required=True)
+    predict.add_argument("--num-mc-samples", type=int, default=100)
     arguments = parser.parse_args(argv)
-    if arguments.num_points < 1: parser.error("--num-points must be at least 1")
-    summary = run_demo(arguments.model, arguments.num_points, arguments.seed)
-    sys.stdout.write("\n".join(summary.lines()) + "\n")
+    try: return _dispatch(arguments)
+    except (ValueError, OSError) as error: parser.exit(2, f"bfbnb {arguments.command}: error: {error}\n")
+
+def _dispatch(arguments) -> int:
+    if arguments.command == "demo":
+        if arguments.num_points < 1: raise ValueError("--num-points must be at least 1")
+        sys.stdout.write("\n".join(run_demo(arguments.model, arguments.num_points, arguments.seed).lines()) + "\n")
+    elif arguments.command == "train":
+        _run_rounds(make_learner(arguments.model, arguments.preset, arguments.seed), arguments.rounds, arguments.out)
+    elif arguments.command == "resume":
+        from bfbnb.persistence import load_learner
+        _run_rounds(load_learner(arguments.directory), arguments.rounds, arguments.directory)
+    elif arguments.command == "label":
+        from bfbnb.oracle import Oracle
+        potential = make_learner(arguments.model).potential
+        result = Oracle(potential, arguments.restarts, seed=arguments.seed).label(_read_points(arguments.points, potential.num_lam))
+        _write_columns(arguments.out, {"bfb": result.labels.astype(int), "certain": result.certain.astype(int), "min_value": result.min_values})
+        sys.stdout.write(result.summary() + "\n")
+    elif arguments.command == "predict":
+        from bfbnb.persistence import load_learner
+        learner = load_learner(arguments.directory)
+        prediction = learner.predict(_read_points(arguments.points, learner.potential.num_lam), arguments.num_mc_samples)
+        _write_columns(arguments.out, {"probability": prediction["probability"], "bfb": prediction["label"].astype(int), "bald": prediction["bald"]})
     return 0

@@ -80,8 +80,8 @@ class Metric:
         return values
 
     def message(self, values:dict) -> str:
-        "One human-readable line for a round's values."
-        return f"{self.name}: " + ", ".join(f"{key} {value:.4g}" for key, value in values.items())
+        "One human-readable line for a round's values (the caller adds the metric's name)."
+        return ", ".join(f"{key} {value:.4g}" for key, value in values.items())
 
     def series(self, key:str) -> np.ndarray:
         "The recorded values of `key`, one per round."
@@ -89,7 +89,11 @@ class Metric:
 
     def config(self) -> dict: "Settings needed to rebuild this metric."; return {}
 
-    def to_dict(self) -> dict: return {"type": type(self).__name__, "config": self.config(), "history": self.history}
+    def state(self) -> dict: "State carried between rounds beyond the history (plain data)."; return {}
+
+    def load_state(self, state:dict): "Restore what `state` returned."
+
+    def to_dict(self) -> dict: return {"type": type(self).__name__, "config": self.config(), "history": self.history, "state": self.state()}
 
     def plot(self, against:str="round"):
         "HoloViews overlay of every recorded quantity against `round` or `labels`."
@@ -104,6 +108,7 @@ def metric_from_dict(data:dict) -> Metric:
         raise ValueError(f"unknown metric type {data.get('type') if isinstance(data, dict) else data!r}; known: {', '.join(METRICS)}")
     metric = METRICS[data["type"]](**data.get("config", {}))
     metric.history = [dict(entry) for entry in data.get("history", [])]
+    metric.load_state(data.get("state", {}))
     return metric
 
 # %% ../nbs/07_metrics.ipynb #2367a3d6
@@ -192,6 +197,8 @@ def _kappa(previous, current) -> float:
 class _Comparison(Metric):
     "A metric comparing this round's predictions on a set with the previous round's."
     def __init__(self): super().__init__(); self.previous = None
+    def state(self): return {} if self.previous is None else {"previous": np.asarray(self.previous, bool).tolist()}
+    def load_state(self, state): self.previous = np.array(state["previous"], bool) if "previous" in state else None
     def update(self, context):
         current = self.current(context)
         previous, self.previous = self.previous, current

@@ -110,11 +110,14 @@ class WitnessCache:
         new_hits = np.zeros(len(phis), np.int64) if hits is None else np.asarray(hits, np.int64)
         self.phis = np.concatenate([self.phis, phis[keep]]); self.vectors = np.concatenate([self.vectors, vectors[keep]])
         self.hits = np.concatenate([self.hits, new_hits[keep]])
-        if len(self) > self.capacity: # keep the most used; among equals the newest
-            order = np.lexsort((-np.arange(len(self)), -self.hits))[:self.capacity]
-            order.sort()
-            self.phis, self.vectors, self.hits = self.phis[order], self.vectors[order], self.hits[order]
+        self._trim()
         return int(keep.sum())
+
+    def _trim(self):
+        "Keep at most `capacity` entries: the most used, among equals the newest."
+        if len(self) <= self.capacity: return
+        order = np.sort(np.lexsort((-np.arange(len(self)), -self.hits))[:self.capacity])
+        self.phis, self.vectors, self.hits = self.phis[order], self.vectors[order], self.hits[order]
 
     def save(self, path) -> None:
         "Write the cache to `path` (.npz) atomically."
@@ -122,7 +125,7 @@ class WitnessCache:
         handle, temporary = tempfile.mkstemp(suffix=".npz", dir=directory)
         try:
             with os.fdopen(handle, "wb") as stream:
-                np.savez(stream, format=np.array("bfbnb-witnesses"), version=np.array(1), phis=self.phis, hits=self.hits,
+                np.savez(stream, format=np.array("bfbnb-witnesses"), version=np.array(1), phis=self.phis, vectors=self.vectors, hits=self.hits,
                          num_phi=np.array(self.potential.num_phi), num_lam=np.array(self.potential.num_lam))
             os.replace(temporary, path)
         except BaseException:
@@ -131,7 +134,7 @@ class WitnessCache:
 
     @classmethod
     def load(cls, path, potential:Potential, capacity:int=4096) -> WitnessCache:
-        "Read a cache written by `save` (no pickle); Q(phi*) is recomputed from `potential`."
+        "Read a cache written by `save` (no pickle); the stored Q(phi*) must match `potential`'s."
         try:
             with np.load(path, allow_pickle=False) as data: arrays = {key: data[key] for key in data.files}
         except (OSError, ValueError) as error: raise ValueError(f"{path}: not a readable witness cache ({error})") from None
@@ -140,8 +143,13 @@ class WitnessCache:
         if phis is None or hits is None or phis.ndim != 2 or phis.shape[1] != potential.num_phi or hits.shape != (len(phis),):
             raise ValueError(f"{path}: witness arrays do not match a potential with {potential.num_phi} field components")
         if not np.isfinite(phis).all() or (np.linalg.norm(phis, axis=1) == 0).any(): raise ValueError(f"{path}: invalid witnesses")
+        vectors = arrays.get("vectors")
+        recomputed = potential.coupling_vector(phis) if len(phis) else np.zeros((0, potential.num_lam))
+        if vectors is None or vectors.shape != recomputed.shape or not np.allclose(vectors, recomputed, rtol=1e-9, atol=1e-12):
+            raise ValueError(f"{path}: the witness vectors do not match this potential")
         cache = cls(potential, capacity)
-        cache.add(phis, hits)
+        cache.phis, cache.vectors, cache.hits = phis.astype(np.float64), vectors.astype(np.float64), hits.astype(np.int64)
+        cache._trim()
         return cache
 
 # %% ../nbs/04_oracle.ipynb #e4a3913d

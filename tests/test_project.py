@@ -35,3 +35,4 @@ def test_console_script_is_declared():
 def test_readme_test_command_is_what_ci_runs():
     readme, ci = (ROOT / "README.md").read_text(), (ROOT / ".ci" / "run").read_text()
     assert "bash scripts/test.sh" in readme and "scripts/test.sh" in ci
+    assert readme.count("```bash") == 2  # exactly two set-up commands

@@ -1,0 +1,101 @@
+"""The learner: records, exact resume after save/load, survival of SIGKILL mid-run, bad input."""
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bfbnb.learner import Learner, LearnerConfig, NetworkSpec
+from bfbnb.models import get_model
+from bfbnb.network import mean_field
+from bfbnb.oracle import Oracle
+from bfbnb.persistence import RunDirectoryError
+
+TINY = dict(initial_size=400, validation_size=1000, num_batches=2, batch_size=40, pool_factor=10,
+            num_mc_samples=8, epochs=15, patience=5, seed=11)
+
+
+def tiny(model_name="2hdm", **overrides):
+    model = get_model(model_name)
+    config = LearnerConfig(**{**TINY, **overrides})
+    return Learner(model.potential, Oracle(model.potential, 10, seed=config.seed), config, NetworkSpec(2, 16), truth=model.truth)
+
+
+def test_round_records(tmp_path):
+    learner = tiny("2hdm", initial_size=3000)
+    records = learner.run(2, directory=tmp_path / "run")
+    assert [r.round_index for r in records] == [0, 1]
+    assert records[0].num_labels == 3000 and records[1].num_labels == 3080 and records[1].num_train >= 3080
+    assert set(records[1].timings) == {"candidates", "scoring", "labelling", "training", "metrics"}
+    assert "validation_f_score" in records[1].metrics and records[1].epoch_losses and records[1].messages
+    assert learner.validation_source == "truth" and (learner.train.source == 2).any()  # convex-combination positives
+    assert (tmp_path / "run" / "output.txt").read_text().startswith("Round 0")
+
+
+def test_resume_equals_uninterrupted_run(tmp_path):
+    straight = tiny("inert_2hdm")
+    for _ in range(3):
+        straight.step()
+    interrupted = tiny("inert_2hdm")
+    interrupted.run(2, directory=tmp_path / "run")
+    resumed = Learner.load(tmp_path / "run", truth=get_model("inert_2hdm").truth)
+    resumed.step()
+    for field in ("x", "labels", "certain", "source"):
+        assert np.array_equal(getattr(resumed.train, field), getattr(straight.train, field)), field
+    assert np.array_equal(resumed.train.min_values, straight.train.min_values, equal_nan=True)
+    assert [r.num_labels for r in resumed.records] == [r.num_labels for r in straight.records]
+    probe = np.random.default_rng(0).normal(size=(200, 5))
+    assert np.allclose(mean_field(resumed.model, probe), mean_field(straight.model, probe), atol=1e-5)
+    for name, values in straight.records[-1].metrics.items():
+        assert resumed.records[-1].metrics[name] == pytest.approx(values, abs=1e-6), name
+
+
+@pytest.mark.slow
+def test_sigkill_mid_run_leaves_a_loadable_checkpoint(tmp_path):
+    directory = tmp_path / "run"
+    script = textwrap.dedent(f"""
+        import sys; sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_learner import tiny
+        tiny("inert_2hdm").run(100, save_every=1, directory={str(directory)!r})
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    try:
+        deadline = time.time() + 240
+        while time.time() < deadline and not (directory / "history.json").exists():
+            time.sleep(0.05)
+        assert (directory / "history.json").exists(), "the run never saved"
+        while time.time() < deadline and not list(tmp_path.glob("run.saving-*")):  # kill during the next save
+            time.sleep(0.001)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    resumed = Learner.load(directory, truth=get_model("inert_2hdm").truth)
+    rounds = resumed.round_index
+    assert rounds >= 1 and len(resumed.train) > 0
+    record = resumed.step()
+    assert record.round_index == rounds
+
+
+def test_bad_input(tmp_path):
+    model = get_model("2hdm")
+    with pytest.raises(ValueError, match="use_truth needs an exact truth"):
+        Learner(model.potential, config=LearnerConfig(use_truth=True))
+    with pytest.raises(ValueError, match="save_every needs a directory"):
+        tiny().run(1, save_every=1)
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "config.json").write_text('{"format": "something-else"}')
+    with pytest.raises(RunDirectoryError, match="config.json: not a bfbnb run"):
+        Learner.load(tmp_path / "foreign")
+    with pytest.raises(RunDirectoryError, match="metrics.json: missing"):
+        learner = tiny()
+        learner.step()
+        learner.save(tmp_path / "partial")
+        (tmp_path / "partial" / "metrics.json").unlink()
+        Learner.load(tmp_path / "partial")
