@@ -5,21 +5,17 @@
 # %% ../nbs/08_learner.ipynb #b057b41f
 from __future__ import annotations
 
-import json
 import logging
-import os
-import shutil
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field, replace
 
 import keras
 import numpy as np
 
-from .metrics import (Metric, MCModelEvaluation, NewDataScore, PoolScore, RoundContext, UnlabelledDeltaF,
-                           ValidationFScore, metric_from_dict)
-from .network import NetworkConfig, build_network, mc_mean
-from .oracle import Oracle, OracleConfig, OracleResult, TruthOracle, WitnessCache
+from .metrics import (Metric, MCModelEvaluation, MissingContextError, NewDataScore, PoolScore, RoundContext,
+                           UnlabelledDeltaF, ValidationFScore)
+from .network import NetworkConfig, build_network, set_training_size
+from .oracle import Oracle, OracleResult, TruthOracle
 from .potential import Potential
 from .sampling import convex_combinations, hop_distance_for_fraction, hop_sample, sample_sphere
 from .scores import get_score, select
@@ -27,8 +23,7 @@ from .scores import get_score, select
 logger = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['logger', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec', 'RoundRecord', 'LabelledData', 'Learner',
-           'predict', 'calibration_uncertainties', 'set_prior_length_scale', 'add_metrics', 'redefine_model']
+__all__ = ['logger', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec', 'RoundRecord', 'LabelledData', 'Learner']
 
 # %% ../nbs/08_learner.ipynb #f29a2c46
 @dataclass
@@ -145,9 +140,7 @@ class Learner:
         values, messages = {}, []
         for name, metric in self.metrics.items():
             try: result = metric.update(context)
-            except ValueError as error: # a metric needing what this round lacks (e.g. pool scores in round 0)
-                if "needs" not in str(error): raise
-                result = {}
+            except MissingContextError: result = {} # a metric needing what this round lacks (e.g. pool scores in round 0)
             if result: values[name] = result; messages.append(f"{name}: {metric.message(result)}")
         timings["metrics"] = time.perf_counter() - clock
         record = RoundRecord(self.round_index, self.num_labels, len(self.train), int(self.train.labels.sum()), values, timings, losses, messages)
@@ -255,7 +248,6 @@ def _fit(self, new:LabelledData) -> list:
         self.model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="binary_crossentropy")
     full = not warm or self.round_index % config.full_train_interval == 0
     data = self.train if full else new
-    from bfbnb.network import set_training_size
     set_training_size(self.model, len(self.train))
     stop = keras.callbacks.EarlyStopping(monitor="loss", patience=config.patience, restore_best_weights=True)
     history = self.model.fit(data.x.astype("float32"), data.labels.astype("float32")[:, None], epochs=config.epochs,
@@ -265,7 +257,7 @@ def _fit(self, new:LabelledData) -> list:
 Learner._rebalance, Learner._fit = _rebalance, _fit
 
 # %% ../nbs/08_learner.ipynb #2ded4c0b
-def predict(self, lam:np.ndarray, num_mc_samples:int|None=None, scores=("bald",)) -> dict:
+def _predict(self, lam:np.ndarray, num_mc_samples:int|None=None, scores=("bald",)) -> dict:
     "P(BFB), label and uncertainty scores of points, from `num_mc_samples` MC samples."
     from bfbnb.network import iter_mc_samples
     from bfbnb.scores import get_sample_score
@@ -279,7 +271,7 @@ def predict(self, lam:np.ndarray, num_mc_samples:int|None=None, scores=("bald",)
     out["label"] = out["probability"] > 0.5
     return out
 
-def calibration_uncertainties(self, score:str="bald", num_points:int=100_000, quantiles=(0.5, 0.9, 0.95, 0.99)) -> dict:
+def _calibration_uncertainties(self, score:str="bald", num_points:int=100_000, quantiles=(0.5, 0.9, 0.95, 0.99)) -> dict:
     "Quantiles of `score` over uniform points predicted BFB (BFBrain's get_calibration_uncertainties)."
     points = sample_sphere(num_points, self.potential.num_lam, self.rng)
     prediction = self.predict(points, scores=(score,))
@@ -287,19 +279,19 @@ def calibration_uncertainties(self, score:str="bald", num_points:int=100_000, qu
     if len(values) == 0: raise ValueError(f"none of {num_points:,} uniform points is predicted BFB: raise num_points")
     return {float(q): float(np.quantile(values, q)) for q in quantiles}
 
-def set_prior_length_scale(self, length_scale:float):
+def _set_prior_length_scale(self, length_scale:float):
     "Change the prior length scale of the network and of future networks."
     from bfbnb.network import set_length_scale
     self.network = replace(self.network, config=replace(self.network.config, length_scale=float(length_scale)))
     if self.model is not None: set_length_scale(self.model, length_scale)
 
-def add_metrics(self, *metrics:Metric):
+def _add_metrics(self, *metrics:Metric):
     "Track more metrics from the next round on."
     for metric in metrics: self.metrics[metric.name] = metric
 
-def redefine_model(self, network:NetworkSpec):
+def _redefine_model(self, network:NetworkSpec):
     "Use a different network shape; the next round trains it from scratch."
     self.network, self._rebuild = network, True
 
-Learner.predict, Learner.calibration_uncertainties = predict, calibration_uncertainties
-Learner.set_prior_length_scale, Learner.add_metrics, Learner.redefine_model = set_prior_length_scale, add_metrics, redefine_model
+Learner.predict, Learner.calibration_uncertainties = _predict, _calibration_uncertainties
+Learner.set_prior_length_scale, Learner.add_metrics, Learner.redefine_model = _set_prior_length_scale, _add_metrics, _redefine_model

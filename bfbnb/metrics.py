@@ -14,12 +14,15 @@ from .network import iter_mc_samples, mean_field, mc_mean
 from .scores import get_sample_score
 
 # %% auto #0
-__all__ = ['METRICS', 'RoundContext', 'register_metric', 'Metric', 'metric_from_dict', 'ModelEvaluation', 'MCModelEvaluation',
-           'ValidationConfusionMatrix', 'ValidationFScore', 'delta_f', 'UnlabelledDeltaF', 'UnlabelledAgreement',
-           'PoolDeltaF', 'PoolScore', 'NewDataScore', 'StoppingCondition', 'ScoreNotDecreasing', 'AccuracyNotImproving',
-           'FScoreNotImproving', 'DeltaFNotDecreasing', 'find_stopping_index']
+__all__ = ['METRICS', 'MissingContextError', 'RoundContext', 'register_metric', 'Metric', 'metric_from_dict', 'ModelEvaluation',
+           'MCModelEvaluation', 'ValidationConfusionMatrix', 'ValidationFScore', 'delta_f', 'UnlabelledDeltaF',
+           'UnlabelledAgreement', 'PoolDeltaF', 'PoolScore', 'NewDataScore', 'StoppingCondition', 'ScoreNotDecreasing',
+           'AccuracyNotImproving', 'FScoreNotImproving', 'DeltaFNotDecreasing', 'find_stopping_index']
 
 # %% ../nbs/07_metrics.ipynb #b0414d28
+class MissingContextError(ValueError):
+    "A metric needs a field the round context does not have (e.g. pool scores in round 0)."
+
 @dataclass
 class RoundContext:
     "What metrics may look at after a round of active learning."
@@ -41,7 +44,7 @@ class RoundContext:
     def require(self, *names):
         "Raise a clear error if a field a metric needs is missing."
         missing = [name for name in names if getattr(self, name) is None]
-        if missing: raise ValueError(f"this metric needs {', '.join(missing)} in the round context")
+        if missing: raise MissingContextError(f"this metric needs {', '.join(missing)} in the round context")
 
     def validation_samples(self) -> np.ndarray:
         "MC samples [n, num_mc_samples] of the validation set, computed once per round."

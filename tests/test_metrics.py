@@ -58,7 +58,7 @@ def test_delta_f_agreement_and_first_round():
 
 def test_score_summaries_and_missing_fields():
     assert PoolScore().update(RoundContext(0, 0, None, pool_scores=np.array([1.0, 2.0, 3.0]))) == {"mean": 2.0, "min": 1.0, "max": 3.0}
-    with pytest.raises(ValueError, match="needs new_scores"):
+    with pytest.raises(ValueError, match="needs new_scores"):  # a MissingContextError
         NewDataScore().update(RoundContext(0, 0, None))
 
 
