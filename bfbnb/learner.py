@@ -159,6 +159,11 @@ class Learner:
         from bfbnb.persistence import load_learner
         return load_learner(directory, truth, oracle)
 
+    def export(self, directory):
+        "Write the network as a plain TensorFlow SavedModel with a usage snippet (see bfbnb.persistence)."
+        from bfbnb.persistence import export_saved_model
+        return export_saved_model(self, directory)
+
     def run(self, num_rounds:int, stop=None, save_every:int|None=None, directory=None, progress:bool=False) -> list[RoundRecord]:
         "Run `num_rounds` rounds (or until a stopping condition says so), saving every `save_every` rounds."
         if save_every and directory is None: raise ValueError("save_every needs a directory")

@@ -22,7 +22,7 @@ from .oracle import Oracle, OracleConfig, WitnessCache
 from .potential import Potential, PotentialError
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'RunDirectoryError', 'save_learner', 'load_learner']
+__all__ = ['FORMAT', 'VERSION', 'EXPORT_SNIPPET', 'RunDirectoryError', 'save_learner', 'load_learner', 'export_saved_model']
 
 # %% ../nbs/08a_persistence.ipynb #bd0db0e2
 FORMAT, VERSION = "bfbnb-run", 1
@@ -132,3 +132,38 @@ def load_learner(directory, truth=None, oracle=None) -> Learner:
         except Exception as error: raise RunDirectoryError(f"{path / 'model.keras'}: cannot be loaded ({type(error).__name__}: {error})") from None
     if len(learner.records) != config["round_index"]: raise RunDirectoryError(f"{path / 'history.json'}: {len(learner.records)} rounds, config.json says {config['round_index']}")
     return learner
+
+# %% ../nbs/08a_persistence.ipynb #44b2673d
+EXPORT_SNIPPET = """Trained bfbnb classifier (TensorFlow SavedModel). P(bounded from below) with Monte-Carlo dropout:
+
+    import numpy as np, tensorflow as tf
+    network = tf.saved_model.load("{path}")
+    points = np.asarray(couplings, dtype="float32")              # [num_points, {num_lam}]
+    samples = network.serve(np.repeat(points, 100, axis=0)).numpy().reshape(len(points), 100)
+    probability = samples.mean(axis=1)                           # MC mean; samples.std(axis=1) spreads
+    bounded_from_below = probability > 0.5
+
+Couplings are used through their direction only (each row is projected onto the unit sphere).
+Coupling order: {names}
+"""
+
+def export_saved_model(source, directory) -> Path:
+    "Write the network of a Learner (or a network itself) as a plain TensorFlow SavedModel, atomically."
+    if keras.backend.backend() != "tensorflow": raise RuntimeError("exporting a SavedModel needs the TensorFlow backend")
+    model = source.model if isinstance(source, Learner) else source
+    if model is None: raise ValueError("there is no trained network to export: run a round first")
+    names = source.potential.lam_names if isinstance(source, Learner) else [f"input{i}" for i in range(model.inputs[0].shape[-1])]
+    target = Path(directory).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=target.name + ".exporting-", dir=target.parent))
+    try:
+        model.export(str(staging / "model"), format="tf_saved_model", verbose=False)
+        for item in (staging / "model").iterdir(): os.rename(item, staging / item.name)
+        (staging / "model").rmdir()
+        (staging / "README.txt").write_text(EXPORT_SNIPPET.format(path=target, num_lam=len(names), names=", ".join(names)))
+        if target.exists(): shutil.rmtree(target)
+        os.rename(staging, target)
+        return target
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

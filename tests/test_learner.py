@@ -99,3 +99,24 @@ def test_bad_input(tmp_path):
         learner.save(tmp_path / "partial")
         (tmp_path / "partial" / "metrics.json").unlink()
         Learner.load(tmp_path / "partial")
+
+
+def test_export_is_usable_with_plain_tensorflow(tmp_path):
+    learner = tiny("inert_2hdm")
+    learner.step()
+    exported = learner.export(tmp_path / "exported")
+    code = textwrap.dedent(f"""
+        import sys, numpy as np, tensorflow as tf
+        network = tf.saved_model.load({str(exported)!r})
+        points = np.random.default_rng(0).normal(size=(10, 5)).astype("float32")
+        probability = network.serve(np.repeat(points, 2000, axis=0)).numpy().reshape(10, 2000).mean(1)
+        assert not any(name.startswith("bfbnb") for name in sys.modules), "bfbnb was imported"
+        print(",".join(map(repr, probability.tolist())))
+    """)
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    plain = np.array([float(v) for v in output.stdout.strip().splitlines()[-1].split(",")])
+    points = np.random.default_rng(0).normal(size=(10, 5)).astype("float32")
+    from bfbnb.network import mc_mean
+    assert np.abs(plain - mc_mean(learner.model, points, 2000)).max() < 0.05
+    assert "lam0, lam1, lam2, lam3, lam4" in (exported / "README.txt").read_text()
