@@ -10,7 +10,6 @@ Reference: BFBrain 1.1 labels uniform 2HDM points at about 42/s (100 restarts) o
 """
 import argparse
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 

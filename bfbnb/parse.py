@@ -90,7 +90,7 @@ def _check_tokens(text:str):
         line, column = error.args[1] if len(error.args) > 1 else (1, 0)
         raise ExpressionError("the expression ends too early (unbalanced parentheses?)", text,
                               min(starts[min(line, len(starts) - 1)] + column, len(text)), "") from None
-    except IndentationError as error:
+    except IndentationError:
         raise ExpressionError("unexpected indentation", text, 0, "") from None
 
 # %% ../nbs/00_parse.ipynb #2931d902

@@ -1,5 +1,4 @@
 """The minimisation oracle: accuracy against exact truths, provenance, witness cache, determinism, bad input."""
-import os
 
 import numpy as np
 import pytest
