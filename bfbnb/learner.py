@@ -18,7 +18,7 @@ from .network import NetworkConfig, build_network, set_training_size
 from .oracle import Oracle, OracleResult, TruthOracle
 from .potential import Potential
 from .sampling import convex_combinations, hop_distance_for_fraction, hop_sample, sample_sphere
-from .scores import get_score, select
+from .scores import SCORES, SELECTION_METHODS, get_score, select
 
 logger = logging.getLogger(__name__)
 
@@ -46,10 +46,13 @@ class LearnerConfig:
     patience: int = 20 # epochs without improvement of the training loss before stopping
     train_batch_size: int = 256
     learning_rate: float = 1e-3
+    reduce_lr_patience: int = 0 # halve the learning rate after this many epochs without improvement; 0: constant
     from_scratch: bool = True # retrain a fresh network every round
     full_train_interval: int = 1 # warm-started rounds train on new data only, except every this many rounds
     use_truth: bool = False # label with the exact truth instead of the oracle (for studies)
     seed: int = 0
+
+    def __post_init__(self): _check_fields(self, _CONFIG_RULES)
 
 @dataclass
 class NetworkSpec:
@@ -58,7 +61,43 @@ class NetworkSpec:
     units: int = 128
     config: NetworkConfig = field(default_factory=NetworkConfig)
 
+    def __post_init__(self):
+        _check_fields(self, {"num_layers": _count(1), "units": _count(1)})
+        if not isinstance(self.config, NetworkConfig): raise TypeError(f"NetworkSpec.config must be a bfbnb.network.NetworkConfig, not {type(self.config).__name__}")
+
 # %% ../nbs/08_learner.ipynb #ec7b354b
+def _count(minimum): return (lambda v: isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= minimum, f"an integer >= {minimum}")
+def _real(low, high, closed_low=True, closed_high=True):
+    ok = lambda v: (isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) and np.isfinite(v)
+                    and (v >= low if closed_low else v > low) and (v <= high if closed_high else v < high))
+    return ok, f"a number in {'[' if closed_low else '('}{low}, {high}{']' if closed_high else ')'}"
+def _flag(): return (lambda v: isinstance(v, (bool, np.bool_)), "True or False")
+def _named(check, what): return (lambda v: _accepts(check, v), what)
+
+def _accepts(check, value) -> bool:
+    try: check(value); return True
+    except (KeyError, ValueError, TypeError): return False
+
+def _check_fields(config, rules:dict):
+    "Raise ValueError naming the first field of `config` that breaks its rule."
+    for name, (ok, what) in rules.items():
+        value = getattr(config, name)
+        if not ok(value): raise ValueError(f"{type(config).__name__}.{name} = {value!r} is invalid: it must be {what}")
+
+def _score_ok(value): return callable(value) or get_score(value) is not None
+_CONFIG_RULES = {
+    "initial_size": _count(2), "validation_size": _count(1), "min_bfb_fraction": _real(0, 1, closed_high=False),
+    "num_batches": _count(1), "batch_size": _count(1), "pool_factor": _count(1), "uniform_fraction": _real(0, 1),
+    "hop_distance": (lambda v: v is None or _real(0, np.pi, closed_low=False)[0](v), "None or an angle in (0, pi] radians"),
+    "score": _named(_score_ok, "a score name (" + ", ".join(SCORES) + ") or a callable"),
+    "selection": (lambda v: v in SELECTION_METHODS, "one of " + ", ".join(SELECTION_METHODS)),
+    "beta": _real(0, np.inf, closed_low=False, closed_high=False),
+    "center_score": _named(lambda v: v is None or _score_ok(v), "None or a score name"),
+    "num_mc_samples": _count(2), "epochs": _count(1), "patience": _count(1), "train_batch_size": _count(1),
+    "learning_rate": _real(0, 1, closed_low=False), "reduce_lr_patience": _count(0), "from_scratch": _flag(),
+    "full_train_interval": _count(1), "use_truth": _flag(), "seed": _count(0)}
+
+# %% ../nbs/08_learner.ipynb #612d3cf9
 @dataclass
 class RoundRecord:
     "What one round of active learning did."
@@ -73,7 +112,7 @@ class RoundRecord:
 
     def to_dict(self) -> dict: return asdict(self)
 
-# %% ../nbs/08_learner.ipynb #7f43bbbb
+# %% ../nbs/08_learner.ipynb #3a4eacf7
 SOURCES = ("initial", "selected", "convex")
 
 @dataclass
@@ -96,7 +135,7 @@ class LabelledData:
 
     def arrays(self) -> dict: return {f: getattr(self, f) for f in ("x", "labels", "certain", "min_values", "source")}
 
-# %% ../nbs/08_learner.ipynb #257bde7d
+# %% ../nbs/08_learner.ipynb #5674c603
 DEFAULT_METRICS = (MCModelEvaluation, ValidationFScore, UnlabelledDeltaF, PoolScore, NewDataScore)
 
 class Learner:
@@ -124,15 +163,15 @@ class Learner:
         if self.config.use_truth: return TruthOracle(_TruthModel(self.truth, self.potential)).label(x)
         return self.oracle.label(x)
 
-    def step(self) -> RoundRecord:
-        "Run one round (round 0: initial data and training) and return its record."
+    def step(self, on_epoch=None) -> RoundRecord:
+        "Run one round (round 0: initial data and training) and return its record; `on_epoch(epoch, loss)` sees training live."
         timings, context_extra = {}, {}
         clock = time.perf_counter()
         if self.model is None: new = self._initial_data(timings)
         else: new, context_extra = self._acquire(timings)
         clock = time.perf_counter()
         self._rebalance()
-        losses = self._fit(new)
+        losses = self._fit(new, on_epoch)
         timings["training"] = time.perf_counter() - clock
         clock = time.perf_counter()
         context = RoundContext(self.round_index, self.num_labels, self.model, self.config.num_mc_samples, self.validation.x,
@@ -164,6 +203,11 @@ class Learner:
         from bfbnb.persistence import export_saved_model
         return export_saved_model(self, directory)
 
+    def widget(self):
+        "An ipywidgets panel to run rounds and watch metrics in Jupyter (see bfbnb.widgets)."
+        from bfbnb.widgets import RunPanel
+        return RunPanel(self)
+
     def run(self, num_rounds:int, stop=None, save_every:int|None=None, directory=None, progress:bool=False) -> list[RoundRecord]:
         "Run `num_rounds` rounds (or until a stopping condition says so), saving every `save_every` rounds."
         if save_every and directory is None: raise ValueError("save_every needs a directory")
@@ -182,7 +226,7 @@ class Learner:
         if directory is not None and not (save_every and self.round_index % save_every == 0): self.save(directory)
         return done
 
-# %% ../nbs/08_learner.ipynb #5f8aa83e
+# %% ../nbs/08_learner.ipynb #baaf653d
 class _TruthModel:
     "Adapter so TruthOracle can wrap a bare truth function."
     def __init__(self, truth, potential): self.truth, self.potential, self.name = truth, potential, "truth"
@@ -205,7 +249,7 @@ def _initial_data(self, timings):
 
 Learner._initial_data = _initial_data
 
-# %% ../nbs/08_learner.ipynb #8a469611
+# %% ../nbs/08_learner.ipynb #676fff6d
 def _acquire(self, timings):
     config, timings["candidates"], timings["scoring"] = self.config, 0.0, 0.0
     bfb = self.train.x[self.train.labels]
@@ -234,7 +278,7 @@ def _acquire(self, timings):
 
 Learner._acquire = _acquire
 
-# %% ../nbs/08_learner.ipynb #7e062b9e
+# %% ../nbs/08_learner.ipynb #c3f7ee0b
 def _rebalance(self):
     "Add convex combinations of training BFB points until their fraction reaches min_bfb_fraction."
     labels = self.train.labels
@@ -243,7 +287,7 @@ def _rebalance(self):
     extra = convex_combinations(self.train.x[labels], missing, self.rng, num_terms=2)
     self.train = self.train.extend(LabelledData(extra, np.ones(missing, bool), np.zeros(missing, bool), np.full(missing, np.nan), np.full(missing, 2, np.int8)))
 
-def _fit(self, new:LabelledData) -> list:
+def _fit(self, new:LabelledData, on_epoch=None) -> list:
     config, spec = self.config, self.network
     keras.utils.set_random_seed(int(self.rng.integers(2**31)))
     warm = self.model is not None and not config.from_scratch and not self._rebuild
@@ -254,14 +298,17 @@ def _fit(self, new:LabelledData) -> list:
     full = not warm or self.round_index % config.full_train_interval == 0
     data = self.train if full else new
     set_training_size(self.model, len(self.train))
-    stop = keras.callbacks.EarlyStopping(monitor="loss", patience=config.patience, restore_best_weights=True)
+    callbacks = [keras.callbacks.EarlyStopping(monitor="loss", patience=config.patience, restore_best_weights=True)]
+    if config.reduce_lr_patience:
+        callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=config.reduce_lr_patience, min_lr=config.learning_rate / 64))
+    if on_epoch is not None: callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: on_epoch(epoch, float(logs["loss"]))))
     history = self.model.fit(data.x.astype("float32"), data.labels.astype("float32")[:, None], epochs=config.epochs,
-                             batch_size=config.train_batch_size, callbacks=[stop], verbose=0)
+                             batch_size=config.train_batch_size, callbacks=callbacks, verbose=0)
     return [float(v) for v in history.history["loss"]]
 
 Learner._rebalance, Learner._fit = _rebalance, _fit
 
-# %% ../nbs/08_learner.ipynb #2ded4c0b
+# %% ../nbs/08_learner.ipynb #bd5dd126
 def _predict(self, lam:np.ndarray, num_mc_samples:int|None=None, scores=("bald",)) -> dict:
     "P(BFB), label and uncertainty scores of points, from `num_mc_samples` MC samples."
     from bfbnb.network import iter_mc_samples

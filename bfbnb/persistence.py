@@ -22,7 +22,8 @@ from .oracle import Oracle, OracleConfig, WitnessCache
 from .potential import Potential, PotentialError
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'EXPORT_SNIPPET', 'RunDirectoryError', 'save_learner', 'load_learner', 'export_saved_model']
+__all__ = ['FORMAT', 'VERSION', 'EXPORT_SNIPPET', 'RunDirectoryError', 'save_learner', 'write_plots', 'load_learner',
+           'export_saved_model']
 
 # %% ../nbs/08a_persistence.ipynb #bd0db0e2
 FORMAT, VERSION = "bfbnb-run", 1
@@ -64,6 +65,7 @@ def save_learner(learner:Learner, directory) -> Path:
         _write_json(staging / "history.json", [record.to_dict() for record in learner.records])
         (staging / "output.txt").write_text("".join(f"Round {r.round_index} ({r.num_labels} labels)\n" + "".join(f"  {m}\n" for m in r.messages)
                                                     for r in learner.records))
+        if learner.records: write_plots(learner.records, staging)
         backup = target.with_name(target.name + ".previous")
         if backup.exists(): shutil.rmtree(backup)
         if target.exists(): os.rename(target, backup)
@@ -75,6 +77,47 @@ def save_learner(learner:Learner, directory) -> Path:
         raise
 
 # %% ../nbs/08a_persistence.ipynb #46f4b8b3
+def _scalar_series(records:list[RoundRecord]) -> dict:
+    "metric -> key -> [(labels, value)] for every finite scalar a metric reported."
+    series = {}
+    for record in records:
+        for name, values in record.metrics.items():
+            for key, value in values.items():
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value):
+                    series.setdefault(name, {}).setdefault(key, []).append((record.num_labels, value))
+    return series
+
+def write_plots(records:list[RoundRecord], directory) -> list[Path]:
+    "Write `metrics.png` and `training.png` for `records` into `directory`; returns their paths."
+    from matplotlib.figure import Figure
+    directory, series = Path(directory), _scalar_series(records)
+    columns = min(3, max(1, len(series)))
+    rows = max(1, -(-len(series) // columns))
+    figure = Figure(figsize=(4.5 * columns, 3.2 * rows), layout="constrained")
+    for index, (name, keys) in enumerate(series.items()):
+        axis = figure.add_subplot(rows, columns, index + 1)
+        for key, points in list(keys.items())[:8]:
+            axis.plot(*zip(*points), marker="o", markersize=3, label=key)
+        axis.set(title=name, xlabel="labels used")
+        axis.legend(fontsize=6)
+    figure.savefig(directory / "metrics.png", dpi=90)
+    figure = Figure(figsize=(10, 3.5), layout="constrained")
+    losses, timing = figure.add_subplot(1, 2, 1), figure.add_subplot(1, 2, 2)
+    for record in records:
+        losses.plot(record.epoch_losses, color=(0.2, 0.3, 0.4 + 0.6 * record.round_index / max(1, len(records) - 1)), linewidth=1)
+    losses.set(title="training loss per epoch (darker: earlier rounds)", xlabel="epoch", ylabel="loss", yscale="log")
+    phases = sorted({phase for record in records for phase in record.timings})
+    bottom = np.zeros(len(records))
+    for phase in phases:
+        seconds = np.array([record.timings.get(phase, 0.0) for record in records])
+        timing.bar([r.round_index for r in records], seconds, bottom=bottom, label=phase)
+        bottom += seconds
+    timing.set(title="wall time per phase", xlabel="round", ylabel="seconds")
+    timing.legend(fontsize=7)
+    figure.savefig(directory / "training.png", dpi=90)
+    return [directory / "metrics.png", directory / "training.png"]
+
+# %% ../nbs/08a_persistence.ipynb #44b2673d
 def _read_json(path:Path):
     if not path.exists(): raise RunDirectoryError(f"{path}: missing; the run directory is incomplete")
     try: return json.loads(path.read_text())
@@ -133,7 +176,7 @@ def load_learner(directory, truth=None, oracle=None) -> Learner:
     if len(learner.records) != config["round_index"]: raise RunDirectoryError(f"{path / 'history.json'}: {len(learner.records)} rounds, config.json says {config['round_index']}")
     return learner
 
-# %% ../nbs/08a_persistence.ipynb #44b2673d
+# %% ../nbs/08a_persistence.ipynb #9666094f
 EXPORT_SNIPPET = """Trained bfbnb classifier (TensorFlow SavedModel). P(bounded from below) with Monte-Carlo dropout:
 
     import numpy as np, tensorflow as tf

@@ -35,6 +35,37 @@ def test_round_records(tmp_path):
     assert "validation_f_score" in records[1].metrics and records[1].epoch_losses and records[1].messages
     assert learner.validation_source == "truth" and (learner.train.source == 2).any()  # convex-combination positives
     assert (tmp_path / "run" / "output.txt").read_text().startswith("Round 0")
+    for name in ("metrics.png", "training.png"):
+        assert (tmp_path / "run" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+BAD_FIELDS = [("initial_size", 1, "integer >= 2"), ("initial_size", 10.0, "integer"), ("validation_size", 0, "integer >= 1"),
+              ("min_bfb_fraction", 1.0, "[0, 1)"), ("min_bfb_fraction", -0.1, "[0, 1)"), ("num_batches", 0, "integer >= 1"),
+              ("batch_size", -5, "integer >= 1"), ("pool_factor", 0, "integer >= 1"), ("uniform_fraction", 1.5, "[0, 1]"),
+              ("hop_distance", 0.0, "(0, pi]"), ("hop_distance", 4.0, "(0, pi]"), ("score", "entropy", "score name"),
+              ("selection", "greedy", "top_k, power"), ("beta", 0.0, "(0, inf)"), ("center_score", "nope", "None or a score name"),
+              ("num_mc_samples", 1, "integer >= 2"), ("epochs", 0, "integer >= 1"), ("patience", 0, "integer >= 1"),
+              ("train_batch_size", 0, "integer >= 1"), ("learning_rate", float("nan"), "(0, 1]"), ("learning_rate", 0, "(0, 1]"),
+              ("reduce_lr_patience", -1, "integer >= 0"), ("from_scratch", "yes", "True or False"),
+              ("full_train_interval", 0, "integer >= 1"), ("use_truth", 1, "True or False"), ("seed", -1, "integer >= 0"),
+              ("seed", True, "integer >= 0")]
+
+
+@pytest.mark.parametrize("name, value, expected", BAD_FIELDS, ids=[f"{n}={v!r}" for n, v, _ in BAD_FIELDS])
+def test_config_field_errors_name_field_value_and_rule(name, value, expected):
+    with pytest.raises(ValueError) as error:
+        LearnerConfig(**{name: value})
+    message = str(error.value)
+    assert message.startswith(f"LearnerConfig.{name} = {value!r} is invalid") and expected in message
+
+
+def test_every_config_field_is_checked():
+    checked = {name for name, _, _ in BAD_FIELDS}
+    assert checked == set(LearnerConfig.__dataclass_fields__), set(LearnerConfig.__dataclass_fields__) - checked
+    with pytest.raises(ValueError, match="NetworkSpec.num_layers = 0 is invalid"):
+        NetworkSpec(num_layers=0)
+    with pytest.raises(TypeError, match="NetworkSpec.config must be a bfbnb.network.NetworkConfig"):
+        NetworkSpec(config={"length_scale": 0.1})
 
 
 def test_resume_equals_uninterrupted_run(tmp_path):
