@@ -155,6 +155,7 @@ class Learner:
         self.model, self.train, self.validation, self.unlabelled = None, None, None, None
         self.validation_source, self.records, self.num_labels, self._rebuild = None, [], 0, False
         self.model_name = None # catalogue name, if the potential comes from bfbnb.models (saved with the run)
+        self.last_pool = None # (candidates, scores) of the last scored batch, for explorers; not saved
 
     @property
     def round_index(self) -> int: return len(self.records)
@@ -268,7 +269,7 @@ def _acquire(self, timings):
         picked = select(scores, config.batch_size, config.selection, config.beta, self.rng).indices
         timings["scoring"] += time.perf_counter() - clock
         chosen.append(pool[picked]); chosen_scores.append(scores[picked]); pools.append(pool); pool_scores.append(scores)
-    new_x = np.concatenate(chosen)
+    new_x, self.last_pool = np.concatenate(chosen), (pools[-1], pool_scores[-1])
     clock = time.perf_counter()
     new = LabelledData.from_result(new_x, self._label(new_x), 1)
     timings["labelling"] = time.perf_counter() - clock
