@@ -128,6 +128,9 @@ def main(argv:list[str]|None=None) -> int:
     predict = commands.add_parser("predict", help="predict coupling points from a CSV file with a trained run")
     predict.add_argument("directory"); predict.add_argument("points"); predict.add_argument("--out", required=True)
     predict.add_argument("--num-mc-samples", type=int, default=100)
+    serve = commands.add_parser("serve", help="serve the Panel dashboard locally")
+    serve.add_argument("--port", type=int, default=5006); serve.add_argument("--address", default="127.0.0.1", help="interface to bind (default: this machine only)")
+    serve.add_argument("--show", action="store_true", help="open a browser tab")
     arguments = parser.parse_args(argv)
     try: return _dispatch(arguments)
     except (ValueError, OSError) as error: parser.exit(2, f"bfbnb {arguments.command}: error: {error}\n")
@@ -147,6 +150,11 @@ def _dispatch(arguments) -> int:
         result = Oracle(potential, arguments.restarts, seed=arguments.seed).label(_read_points(arguments.points, potential.num_lam))
         _write_columns(arguments.out, {"bfb": result.labels.astype(int), "certain": result.certain.astype(int), "min_value": result.min_values})
         sys.stdout.write(result.summary() + "\n")
+    elif arguments.command == "serve":
+        if not 0 <= arguments.port <= 65535: raise ValueError(f"--port {arguments.port} is not a TCP port (0-65535)")
+        from bfbnb.dashboard import serve
+        sys.stdout.write(f"bfbnb dashboard on http://{arguments.address}:{arguments.port}/ (Ctrl-C to stop)\n"); sys.stdout.flush()
+        serve(arguments.port, arguments.address, show=arguments.show)
     elif arguments.command == "predict":
         from bfbnb.persistence import load_learner
         learner = load_learner(arguments.directory)

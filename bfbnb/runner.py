@@ -86,6 +86,7 @@ class Runner:
     def __init__(self, directory=None): # save the run here after every round (None: don't save)
         self.events, self.directory, self.learner = queue.Queue(), directory, None
         self._thread, self._pause, self._stop, self.last_reason = None, threading.Event(), threading.Event(), None
+        self.lock = threading.Lock() # held while the worker steps or saves the learner; readers of the learner take it too
 
     @property
     def running(self) -> bool: return self._thread is not None and self._thread.is_alive()
@@ -130,10 +131,11 @@ class Runner:
         try:
             for _ in range(num_rounds):
                 if self._stop.is_set() or self._pause.is_set(): break
-                record = self.learner.step(on_epoch=self._epoch)
-                self.events.put(RunEvent("round", record.round_index, record))
-                if self.directory is not None:
-                    self.events.put(RunEvent("saved", record.round_index, str(self.learner.save(self.directory))))
+                with self.lock:
+                    record = self.learner.step(on_epoch=self._epoch)
+                    self.events.put(RunEvent("round", record.round_index, record))
+                    if self.directory is not None:
+                        self.events.put(RunEvent("saved", record.round_index, str(self.learner.save(self.directory))))
             if self._stop.is_set(): reason = "stopped"
             elif self._pause.is_set(): reason = "paused"
         except Exception as error:
