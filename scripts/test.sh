@@ -42,5 +42,12 @@ for nb in nbs/05_network.ipynb nbs/06_scores.ipynb; do
 done
 KERAS_BACKEND=jax python -m pytest tests/test_network.py tests/test_scores.py -q -p no:cacheprovider
 
+echo "== Chromium for the browser tests (Debian's package: Playwright cannot download a browser here)"
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO="sudo -n"
+  $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || echo "could not install chromium"
+fi
+export BFBNB_REQUIRE_BROWSER=${BFBNB_REQUIRE_BROWSER:-1}  # the browser tests fail (not skip) without it
+
 echo "== pytest"
 exec python -m pytest tests/ -m "" -p no:cacheprovider "$@"

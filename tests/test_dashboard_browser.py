@@ -1,7 +1,8 @@
 """Browser tests of the Panel dashboard: Debian's Chromium driven by Playwright (no browser download).
 
 Run by .ci/run (which installs chromium with apt). Locally they are skipped when /usr/bin/chromium or
-playwright is missing, unless CI is set, where a missing browser fails the run. Screenshots of every
+playwright is missing, unless CI or BFBNB_REQUIRE_BROWSER=1 (set by scripts/test.sh) is set, where a missing
+browser fails the run. Screenshots of every
 step go to tests/output/browser/; the page load time and the time from Start to the first live metric
 point are printed (run pytest with -s to see them).
 """
@@ -30,7 +31,7 @@ def _need_browser():
     except ImportError:
         missing.append("the playwright package")
     if missing:
-        if os.environ.get("CI"): pytest.fail(f"browser tests need {', '.join(missing)} (apt-get install chromium; pip install playwright)")
+        if os.environ.get("CI") or os.environ.get("BFBNB_REQUIRE_BROWSER") == "1": pytest.fail(f"browser tests need {', '.join(missing)} (apt-get install chromium; pip install playwright)")
         pytest.skip(f"needs {', '.join(missing)}")
 
 

@@ -36,3 +36,15 @@ def test_readme_test_command_is_what_ci_runs():
     readme, ci = (ROOT / "README.md").read_text(), (ROOT / ".ci" / "run").read_text()
     assert "bash scripts/test.sh" in readme and "scripts/test.sh" in ci
     assert readme.count("```bash") == 2  # exactly two set-up commands
+
+
+def test_only_the_dashboard_imports_panel_and_only_the_widgets_import_ipywidgets():
+    for path in sorted((ROOT / "bfbnb").glob("*.py")):
+        lines = [line.strip() for line in path.read_text().splitlines()]
+        imports = {word for line in lines if line.startswith(("import ", "from ")) for word in ("panel", "ipywidgets")
+                   if line.split()[1].split(".")[0] == word}
+        allowed = {"dashboard.py": {"panel"}, "widgets.py": {"ipywidgets"}}.get(path.name, set())
+        assert imports <= allowed, (path.name, imports)
+    code = ("import sys, bfbnb.learner, bfbnb.runner, bfbnb.explore, bfbnb.persistence, bfbnb.cli;"
+            "bad = [m for m in ('panel', 'ipywidgets', 'bokeh') if m in sys.modules]; assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
