@@ -16,10 +16,11 @@ import numpy as np
 from .explore import SliceSpec, point_details, record_columns, slice_map
 from .learner import Learner
 from .persistence import write_plots
+from .pool import PoolLearner
 from .runner import Runner, RunnerBusy
 
 # %% auto #0
-__all__ = ['records_html', 'RunPanel']
+__all__ = ['records_html', 'RunPanel', 'square_image_png', 'LabellingWidget']
 
 # %% ../nbs/10_widgets.ipynb #e5f24317
 def records_html(records, max_rows:int=12) -> str:
@@ -137,3 +138,55 @@ def _details(self) -> dict|None:
     return details
 
 RunPanel.draw, RunPanel.details = _draw, _details
+
+# %% ../nbs/10_widgets.ipynb #c9e26db8
+def square_image_png(x:np.ndarray, scale:int=3) -> bytes:
+    "PNG bytes of a flat square grey-scale image (e.g. 64 values -> 8x8)."
+    from matplotlib.figure import Figure
+    side = int(round(np.sqrt(x.size)))
+    if side * side != x.size: raise ValueError(f"an input of {x.size} values is not a square image: pass render=")
+    figure = Figure(figsize=(side * scale / 24, side * scale / 24))
+    axis = figure.add_axes((0, 0, 1, 1))
+    axis.imshow(np.asarray(x).reshape(side, side), cmap="gray_r"); axis.set_axis_off()
+    buffer = __import__("io").BytesIO()
+    figure.savefig(buffer, format="png", dpi=72)
+    return buffer.getvalue()
+
+class LabellingWidget:
+    "Label the queried pool items with class buttons; retrain after every `batch` labels."
+    def __init__(self, learner:PoolLearner, batch:int=10, render=square_image_png, class_names=None):
+        if batch < 1: raise ValueError(f"batch = {batch}: label at least one item per retraining")
+        self.learner, self.batch, self.render = learner, batch, render
+        names = class_names or [str(c) for c in range(learner.dataset.num_classes)]
+        self.buttons = [widgets.Button(description=name, layout=widgets.Layout(width="48px")) for name in names]
+        for label, button in enumerate(self.buttons): button.on_click(lambda _, label=label: self.answer(label))
+        self.image, self.status = widgets.Image(format="png"), widgets.HTML()
+        self.widget = widgets.VBox([self.image, widgets.HBox(self.buttons), self.status])
+        self.pending, self.answers = [], []
+        self._next_batch()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+    @property
+    def current(self) -> int|None: return self.pending[len(self.answers)] if len(self.answers) < len(self.pending) else None
+
+    def _next_batch(self):
+        self.pending, self.answers = list(self.learner.query(self.batch)), []
+        self._show()
+
+    def _show(self):
+        if self.current is not None: self.image.value = self.render(self.learner.dataset.x[self.current])
+        done = self.learner.records[-1] if self.learner.records else None
+        accuracy = f"; test accuracy {done.test_accuracy:.3f} with {done.num_labelled} labels" if done else ""
+        self.status.value = f"item {len(self.answers) + 1} of {len(self.pending)} in this batch{accuracy}"
+
+    def answer(self, label:int):
+        "Record the person's label for the current item; after the batch, retrain and query the next one."
+        if self.current is None: return
+        self.answers.append(int(label))
+        if len(self.answers) == len(self.pending):
+            self.learner.add_labels(np.array(self.pending), np.array(self.answers))
+            self._next_batch()
+        else: self._show()
