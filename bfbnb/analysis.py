@@ -13,6 +13,7 @@ import numpy as np
 
 from .explore import SliceSpec
 from .learner import Learner
+from .metrics import uncertainty_cut
 from .sampling import check_rng, sample_sphere
 
 # %% auto #0
@@ -136,11 +137,7 @@ def accuracy_table(learner:Learner, samples:dict, reference, cuts=(1.0, 0.99, 0.
         prediction = learner.predict(points, num_mc_samples, scores=(score,))
         predicted, uncertainty = prediction["label"], prediction[score]
         for cut in cuts:
-            keep = np.ones(len(points), bool)
-            if cut < 1:
-                for label in (True, False):
-                    members = predicted == label
-                    if members.any(): keep[members] = uncertainty[members] <= np.quantile(uncertainty[members], cut)
+            keep = uncertainty_cut(predicted, uncertainty, cut)
             p, t = predicted[keep], truth[keep]
             tp, fp, fn = int((p & t).sum()), int((p & ~t).sum()), int((~p & t).sum())
             precision, recall = (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)

@@ -14,9 +14,10 @@ from .scores import get_sample_score
 
 # %% auto #0
 __all__ = ['METRICS', 'MissingContextError', 'RoundContext', 'register_metric', 'Metric', 'metric_from_dict', 'ModelEvaluation',
-           'MCModelEvaluation', 'ValidationConfusionMatrix', 'ValidationFScore', 'delta_f', 'UnlabelledDeltaF',
-           'UnlabelledAgreement', 'PoolDeltaF', 'PoolScore', 'NewDataScore', 'StoppingCondition', 'ScoreNotDecreasing',
-           'AccuracyNotImproving', 'FScoreNotImproving', 'DeltaFNotDecreasing', 'find_stopping_index']
+           'MCModelEvaluation', 'uncertainty_cut', 'ValidationConfusionMatrix', 'ValidationFScore', 'delta_f',
+           'UnlabelledDeltaF', 'UnlabelledAgreement', 'PoolDeltaF', 'PoolScore', 'NewDataScore', 'StoppingCondition',
+           'ScoreNotDecreasing', 'AccuracyNotImproving', 'FScoreNotImproving', 'DeltaFNotDecreasing',
+           'find_stopping_index']
 
 # %% ../nbs/07_metrics.ipynb #b0414d28
 class MissingContextError(ValueError):
@@ -136,19 +137,19 @@ class MCModelEvaluation(ModelEvaluation):
     def message(self, v): return "MC " + super().message(v)
 
 # %% ../nbs/07_metrics.ipynb #44c698d8
+def uncertainty_cut(predicted:np.ndarray, uncertainty:np.ndarray, quantile:float) -> np.ndarray:
+    "Mask of points kept when those above the `quantile` of uncertainty among their predicted class are dropped."
+    keep = np.ones(len(predicted), bool)
+    if quantile < 1:
+        for label in (True, False):
+            members = predicted == label
+            if members.any(): keep[members] = uncertainty[members] <= np.quantile(uncertainty[members], quantile)
+    return keep
+
 def _cut_masks(samples:np.ndarray, quantiles, score:str):
     "Predicted labels and, per quantile, the mask of points kept after the uncertainty cut."
-    predicted = samples.mean(1) > 0.5
-    uncertainty = get_sample_score(score)(samples)
-    masks = []
-    for q in quantiles:
-        keep = np.ones(len(samples), bool)
-        if q < 1:
-            for label in (True, False):
-                members = predicted == label
-                if members.any(): keep[members] = uncertainty[members] <= np.quantile(uncertainty[members], q)
-        masks.append(keep)
-    return predicted, masks
+    predicted, uncertainty = samples.mean(1) > 0.5, get_sample_score(score)(samples)
+    return predicted, [uncertainty_cut(predicted, uncertainty, q) for q in quantiles]
 
 @register_metric
 class ValidationConfusionMatrix(Metric):
