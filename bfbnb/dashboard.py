@@ -312,7 +312,7 @@ class App(pn.viewable.Viewer):
     def served(self):
         "Start polling and stop the worker when the browser session closes (call inside a server session)."
         self.callback = pn.state.add_periodic_callback(self.poll, period=self.poll_period_ms)
-        pn.state.on_session_destroyed(lambda context: self.state.runner.stop())
+        pn.state.on_session_destroyed(lambda context: self.state.runner.pause()) # the worker ends after its round
         return self
 
 def create_app() -> pn.viewable.Viewable:
@@ -324,5 +324,3 @@ def serve(port:int=5006, address:str="127.0.0.1", show:bool=False, threaded:bool
     origins = [f"{address}:{port}", f"localhost:{port}", f"127.0.0.1:{port}"]
     return pn.serve({"/": create_app}, port=port, address=address, websocket_origin=origins, show=show, threaded=threaded,
                     title="bfbnb dashboard", **kwargs)
-
-if __name__.startswith("bokeh_app"): create_app().servable(title="bfbnb dashboard") # `panel serve bfbnb/dashboard.py`
