@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import textwrap
 import time
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from .explore import (SliceSpec, columns_to_csv, metric_plot, point_details, rec
 from .learner import Learner
 from .models import get_model
 from .runner import Runner, RunnerBusy, RunSettings, build_potential, learner_from_settings
-from .scores import SCORES, SELECTION_METHODS
+from .scores import SAMPLE_SCORES, SCORES, SELECTION_METHODS
 
 logger = logging.getLogger(__name__)
 hv.Store.set_current_backend("bokeh")
@@ -80,7 +81,7 @@ class DashboardState(param.Parameterized):
             return False
         self.error = ""
         text = str(potential.expression)
-        shown = sp.pretty(potential.expression, use_unicode=True, wrap_line=False) if len(text) < 160 else text
+        shown = sp.pretty(potential.expression, use_unicode=True, wrap_line=False) if len(text) < 160 else "\n    ".join(textwrap.wrap(text, 90))
         self.parsed = (f"V = {shown}\n\nfields ({potential.num_phi}): {', '.join(potential.phi_names)}"
                        f"\ncouplings ({potential.num_lam}): {', '.join(potential.lam_names)}")
         return True
@@ -202,13 +203,15 @@ def _timing_plot(data) -> hv.Bars:
     return hv.Bars(rows or [("0", "training", 0.0)], ["round", "phase"], "seconds").relabel("wall time per phase")
 
 class LiveView(pn.viewable.Viewer):
-    "Metric curves against labels, the current round's training loss and the time per phase, streamed."
+    "Metric curves against labels used or round, the current round's training loss and the time per phase, streamed."
     def __init__(self, state:DashboardState, **params):
         super().__init__(**params)
         self.state, self.metric_pipe = state, hv.streams.Pipe(data=record_columns([]))
         self.loss_pipe, self.timing_pipe = hv.streams.Pipe(data=[]), hv.streams.Pipe(data=[])
         options = dict(width=420, height=260, tools=["hover"], show_grid=True, framewise=True)
-        self.plots = [hv.DynamicMap(lambda data, keys=keys, title=title: metric_plot(data, keys, "labels", title), streams=[self.metric_pipe]).opts(**options)
+        self.x_axis = pn.widgets.RadioButtonGroup(options=["labels", "round"], value="labels", label="metrics against")
+        self.x_axis.param.watch(lambda event: self.update(), "value")
+        self.plots = [hv.DynamicMap(lambda data, keys=keys, title=title: metric_plot(data, keys, self.x_axis.value, title), streams=[self.metric_pipe]).opts(**options)
                       for title, keys in LIVE_PLOTS.items()]
         self.plots.append(hv.DynamicMap(lambda data: hv.Curve((np.arange(len(data)), data), "epoch", "loss").relabel("training loss (current round)"),
                                         streams=[self.loss_pipe]).opts(**options))
@@ -222,7 +225,7 @@ class LiveView(pn.viewable.Viewer):
         self.timing_pipe.send(list(self.state.records))
 
     def __panel__(self):
-        return pn.Column("### Live metrics", pn.GridBox(*[pn.pane.HoloViews(plot, backend="bokeh") for plot in self.plots], ncols=2))
+        return pn.Column("### Live metrics", pn.Row("metrics against:", self.x_axis), pn.GridBox(*[pn.pane.HoloViews(plot, backend="bokeh") for plot in self.plots], ncols=2))
 
 # %% ../nbs/11_dashboard.ipynb #6b3b8bcf
 class ExplorerView(pn.viewable.Viewer):
@@ -234,6 +237,7 @@ class ExplorerView(pn.viewable.Viewer):
         self.x_range, self.y_range = pn.widgets.TextInput(label="x range", value="-1, 1"), pn.widgets.TextInput(label="y range", value="-1, 1")
         self.base = pn.widgets.TextInput(label="other couplings (comma-separated, or empty: a BFB training point)", value="")
         self.resolution = pn.widgets.IntSlider(label="resolution", start=10, end=200, value=40)
+        self.score = pn.widgets.Select(label="uncertainty score", options=list(SAMPLE_SCORES), value="bald")
         self.draw = _button("Draw map", "primary", self.draw_map)
         self.plot, self.details = pn.pane.HoloViews(None, backend="bokeh"), pn.pane.JSON({}, name="details", depth=2, css_classes=["bfbnb-details"])
         self.message = pn.pane.Markdown("", css_classes=["bfbnb-explorer-message"])
@@ -265,7 +269,7 @@ class ExplorerView(pn.viewable.Viewer):
         except ValueError as error: self.message.object = f"**Cannot draw:** {error}"; return False
         if not self.state.runner.lock.acquire(blocking=False): self.message.object = "A round is running: pause the run or wait for the round to end."; return False
         try:
-            self.map, self.spec = slice_map(learner, spec, learner.config.score if isinstance(learner.config.score, str) else "bald", levels=None), spec
+            self.map, self.spec = slice_map(learner, spec, self.score.value, levels=None), spec
             table = uncertain_points(learner)
         finally: self.state.runner.lock.release()
         layout = slice_plot(self.map, names)
@@ -283,14 +287,14 @@ class ExplorerView(pn.viewable.Viewer):
 
     def show_details(self, x:float, y:float) -> dict:
         "Prediction, uncertainty, oracle label, minimum V and witness of the slice point (x, y)."
-        with self.state.runner.lock: details = point_details(self.state.learner, self.spec.point(x, y))
+        with self.state.runner.lock: details = point_details(self.state.learner, self.spec.point(x, y), self.score.value)
         self.details.object = details
         return details
 
     def _csv(self): return io.StringIO(columns_to_csv(uncertain_points(self.state.learner)) if self.state.learner is not None else "")
 
     def __panel__(self):
-        controls = pn.Column("### Uncertain-region explorer", self.x_axis, self.y_axis, self.x_range, self.y_range, self.base, self.resolution, self.draw, self.message)
+        controls = pn.Column("### Uncertain-region explorer", self.x_axis, self.y_axis, self.x_range, self.y_range, self.base, self.resolution, self.score, self.draw, self.message)
         return pn.Row(controls, pn.Column(self.plot, "#### Clicked point", self.details, "#### Most uncertain points of the last pool", self.table, self.download))
 
 # %% ../nbs/11_dashboard.ipynb #15e815f8

@@ -139,6 +139,12 @@ def test_dashboard_end_to_end(server, page):
     assert after > 0 and page.evaluate(SOURCE_SIZES).get("epoch|loss", 0) > 0
     _shot(page, "4_two_rounds")
     assert page.locator(".bfbnb-status").get_by_text(re.compile("round 1 done: [0-9,]+ labels")).count() == 1
+    page.get_by_role("button", name="round", exact=True).click()  # metrics against round instead of labels
+    against_round = lambda: sum(n for key, n in page.evaluate(SOURCE_SIZES).items() if set(key.split("|")) >= {"round", "value"})
+    deadline = time.time() + 30
+    while against_round() == 0 and time.time() < deadline: time.sleep(0.1)
+    assert against_round() > 0, page.evaluate(SOURCE_SIZES)
+    _shot(page, "4b_against_round")
 
     page.locator(".bk-tab").get_by_text("Explore", exact=True).click()
     page.get_by_role("button", name="Draw map").click()
