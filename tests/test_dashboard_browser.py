@@ -164,4 +164,6 @@ def test_dashboard_end_to_end(server, page):
     details.get_by_text("probability").first.wait_for(timeout=60_000)
     assert details.get_by_text("oracle_bfb").count() and details.get_by_text("witness").count()
     _shot(page, "6_clicked_point")
-    print(f"\npage load: {load_seconds:.2f} s; Start -> first live metric point (tiny 2HDM round 0): {first_point_seconds:.1f} s")
+    line = f"page load: {load_seconds:.2f} s; Start -> first live metric point (tiny 2HDM round 0): {first_point_seconds:.1f} s"
+    print("\n" + line)
+    (OUTPUT / "timings.txt").write_text(line + "\n")
