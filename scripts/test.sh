@@ -50,5 +50,6 @@ fi
 export BFBNB_REQUIRE_BROWSER=${BFBNB_REQUIRE_BROWSER:-1}  # the browser tests fail (not skip) without it
 
 echo "== pytest"
+rm -f tests/output/browser/timings.txt
 python -m pytest tests/ -m "" -p no:cacheprovider "$@"
 if [ -f tests/output/browser/timings.txt ]; then echo "== dashboard in the browser: $(cat tests/output/browser/timings.txt)"; fi
