@@ -33,6 +33,7 @@ def main():
     parser.add_argument("--train-batch-size", type=int, default=512)
     parser.add_argument("--reduce-lr-patience", type=int, default=0, help="halve the learning rate after this many flat epochs (0: off)")
     parser.add_argument("--min-bfb-fraction", type=float, default=0.3)
+    parser.add_argument("--witness-negatives", type=float, default=0.0, help="free witness-proven non-BFB points per new oracle label")
     parser.add_argument("--pool-factor", type=int, default=20)
     parser.add_argument("--warm", action="store_true", help="warm-start training instead of from scratch")
     parser.add_argument("--score", default="BALD")
@@ -41,7 +42,7 @@ def main():
     model = get_model("2hdm")
     config = LearnerConfig(initial_size=arguments.initial_size, validation_size=100_000, num_batches=arguments.batches,
                            batch_size=arguments.batch_size, pool_factor=arguments.pool_factor, reduce_lr_patience=arguments.reduce_lr_patience,
-                           min_bfb_fraction=arguments.min_bfb_fraction, from_scratch=not arguments.warm, num_mc_samples=50, epochs=arguments.epochs, patience=arguments.patience,
+                           min_bfb_fraction=arguments.min_bfb_fraction, witness_negatives=arguments.witness_negatives, from_scratch=not arguments.warm, num_mc_samples=50, epochs=arguments.epochs, patience=arguments.patience,
                            train_batch_size=arguments.train_batch_size, score=arguments.score, seed=arguments.seed)
     learner = Learner(model.potential, Oracle(model.potential, 100, seed=arguments.seed), config, NetworkSpec(5, 128),
                       metrics=[MCModelEvaluation(), ValidationFScore(quantiles=(0.95, 1.0))], truth=model.truth)

@@ -32,6 +32,7 @@ class LearnerConfig:
     initial_size: int = 2000 # uniform points labelled before the first training
     validation_size: int = 20_000 # validation points (oracle or exact truth)
     min_bfb_fraction: float = 0.3 # convex-combination positives top the training set up to this BFB fraction
+    witness_negatives: float = 0.0 # free non-BFB points per new oracle label, proven by cached witnesses (no oracle call)
     num_batches: int = 10 # batches selected per round (BFBrain K_batch_num)
     batch_size: int = 500 # points selected per batch (K_batch_size)
     pool_factor: int = 100 # candidates per selected point (K_factor)
@@ -94,7 +95,7 @@ _CONFIG_RULES = {
     "beta": _real(0, np.inf, closed_low=False, closed_high=False),
     "center_score": _named(lambda v: v is None or _score_ok(v), "None or a score name"),
     "num_mc_samples": _count(2), "epochs": _count(1), "patience": _count(1), "train_batch_size": _count(1),
-    "learning_rate": _real(0, 1, closed_low=False), "reduce_lr_patience": _count(0), "from_scratch": _flag(),
+    "learning_rate": _real(0, 1, closed_low=False), "witness_negatives": _real(0, 100), "reduce_lr_patience": _count(0), "from_scratch": _flag(),
     "full_train_interval": _count(1), "use_truth": _flag(), "seed": _count(0)}
 
 # %% ../nbs/08_learner.ipynb #612d3cf9
@@ -113,7 +114,7 @@ class RoundRecord:
     def to_dict(self) -> dict: return asdict(self)
 
 # %% ../nbs/08_learner.ipynb #3a4eacf7
-SOURCES = ("initial", "selected", "convex")
+SOURCES = ("initial", "selected", "convex", "witness")
 
 @dataclass
 class LabelledData:
@@ -171,6 +172,7 @@ class Learner:
         if self.model is None: new = self._initial_data(timings)
         else: new, context_extra = self._acquire(timings)
         clock = time.perf_counter()
+        self._add_witness_negatives(len(new))
         self._rebalance()
         losses = self._fit(new, on_epoch)
         timings["training"] = time.perf_counter() - clock
@@ -307,7 +309,20 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
                              batch_size=config.train_batch_size, callbacks=callbacks, verbose=0)
     return [float(v) for v in history.history["loss"]]
 
+def _add_witness_negatives(self, num_new:int):
+    "Add points near known BFB points that a cached witness proves non-BFB (V(phi*, lam) < 0): labels without oracle calls."
+    count, cache = int(round(self.config.witness_negatives * num_new)), getattr(self.oracle, "cache", None)
+    if count == 0 or cache is None or len(cache) == 0 or not self.train.labels.any(): return
+    bfb = self.train.x[self.train.labels]
+    hop = self.config.hop_distance or hop_distance_for_fraction(float(np.clip(self.train.labels.mean(), 1e-4, 0.5)), self.potential.num_lam)
+    candidates = hop_sample(bfb, 4 * count, hop, self.rng, 0.0)
+    values = cache.values(candidates)[0]
+    proven = np.flatnonzero(values < -1e-6)[:count]
+    if len(proven): self.train = self.train.extend(LabelledData(candidates[proven], np.zeros(len(proven), bool), np.ones(len(proven), bool),
+                                                                values[proven], np.full(len(proven), 3, np.int8)))
+
 Learner._rebalance, Learner._fit = _rebalance, _fit
+Learner._add_witness_negatives = _add_witness_negatives
 
 # %% ../nbs/08_learner.ipynb #bd5dd126
 def _predict(self, lam:np.ndarray, num_mc_samples:int|None=None, scores=("bald",)) -> dict:

@@ -40,7 +40,7 @@ def test_round_records(tmp_path):
 
 
 BAD_FIELDS = [("initial_size", 1, "integer >= 2"), ("initial_size", 10.0, "integer"), ("validation_size", 0, "integer >= 1"),
-              ("min_bfb_fraction", 1.0, "[0, 1)"), ("min_bfb_fraction", -0.1, "[0, 1)"), ("num_batches", 0, "integer >= 1"),
+              ("min_bfb_fraction", 1.0, "[0, 1)"), ("witness_negatives", -1.0, "[0, 100]"), ("min_bfb_fraction", -0.1, "[0, 1)"), ("num_batches", 0, "integer >= 1"),
               ("batch_size", -5, "integer >= 1"), ("pool_factor", 0, "integer >= 1"), ("uniform_fraction", 1.5, "[0, 1]"),
               ("hop_distance", 0.0, "(0, pi]"), ("hop_distance", 4.0, "(0, pi]"), ("score", "entropy", "score name"),
               ("selection", "greedy", "top_k, power"), ("beta", 0.0, "(0, inf)"), ("center_score", "nope", "None or a score name"),
