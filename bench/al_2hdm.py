@@ -18,6 +18,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from bfbnb.learner import Learner, LearnerConfig, NetworkSpec
 from bfbnb.metrics import MCModelEvaluation, ValidationFScore
 from bfbnb.models import get_model
+from bfbnb.network import NetworkConfig
 from bfbnb.oracle import Oracle
 
 
@@ -33,6 +34,8 @@ def main():
     parser.add_argument("--train-batch-size", type=int, default=512)
     parser.add_argument("--reduce-lr-patience", type=int, default=0, help="halve the learning rate after this many flat epochs (0: off)")
     parser.add_argument("--min-bfb-fraction", type=float, default=0.3)
+    parser.add_argument("--length-scale", type=float, default=0.1, help="prior length scale of the concrete-dropout network")
+    parser.add_argument("--init-dropout", type=float, default=0.1, help="initial drop probability of every layer")
     parser.add_argument("--witness-negatives", type=float, default=0.0, help="free witness-proven non-BFB points per new oracle label")
     parser.add_argument("--pool-factor", type=int, default=20)
     parser.add_argument("--warm", action="store_true", help="warm-start training instead of from scratch")
@@ -44,7 +47,7 @@ def main():
                            batch_size=arguments.batch_size, pool_factor=arguments.pool_factor, reduce_lr_patience=arguments.reduce_lr_patience,
                            min_bfb_fraction=arguments.min_bfb_fraction, witness_negatives=arguments.witness_negatives, from_scratch=not arguments.warm, num_mc_samples=50, epochs=arguments.epochs, patience=arguments.patience,
                            train_batch_size=arguments.train_batch_size, score=arguments.score, seed=arguments.seed)
-    learner = Learner(model.potential, Oracle(model.potential, 100, seed=arguments.seed), config, NetworkSpec(5, 128),
+    learner = Learner(model.potential, Oracle(model.potential, 100, seed=arguments.seed), config, NetworkSpec(5, 128, NetworkConfig(length_scale=arguments.length_scale, init_min=arguments.init_dropout, init_max=arguments.init_dropout)),
                       metrics=[MCModelEvaluation(), ValidationFScore(quantiles=(0.95, 1.0))], truth=model.truth)
     start = time.perf_counter()
     print(f"{'round':>5}{'labels':>8}{'F1':>8}{'prec':>8}{'recall':>8}{'F1@.95':>8}   phases [s]")
