@@ -18,9 +18,9 @@ import panel as pn
 import param
 import sympy as sp
 
-from .explore import (SliceSpec, columns_to_csv, metric_plot, point_details, record_columns, slice_map, slice_plot,
+from .explore import (SliceSpec, columns_to_csv, default_base, metric_plot, point_details, slice_map, slice_plot,
                            uncertain_points)
-from .learner import Learner
+from .learner import Learner, record_columns
 from .models import get_model
 from .runner import Runner, RunnerBusy, RunSettings, build_potential, learner_from_settings
 from .scores import SAMPLE_SCORES, SCORES, SELECTION_METHODS
@@ -263,7 +263,7 @@ class ExplorerView(pn.viewable.Viewer):
             self.x_axis.value, self.y_axis.value = names[0], names[1]
         try:
             if self.base.value.strip(): base = np.array(self._parse(self.base.value, len(names), "other couplings"))
-            else: base = learner.train.x[learner.train.labels][0] if learner.train.labels.any() else learner.train.x[0]
+            else: base = default_base(learner)
             spec = SliceSpec(names.index(self.x_axis.value), names.index(self.y_axis.value), base, tuple(self._parse(self.x_range.value, 2, "x range")),
                              tuple(self._parse(self.y_range.value, 2, "y range")), self.resolution.value)
         except ValueError as error: self.message.object = f"**Cannot draw:** {error}"; return False

@@ -13,10 +13,10 @@ import holoviews as hv
 import numpy as np
 
 from .kernel import check_array
-from .learner import Learner, RoundRecord
+from .learner import Learner, record_columns
 
 # %% auto #0
-__all__ = ['SliceSpec', 'SliceMap', 'slice_map', 'point_details', 'uncertain_points', 'columns_to_csv', 'record_columns',
+__all__ = ['SliceSpec', 'SliceMap', 'slice_map', 'default_base', 'point_details', 'uncertain_points', 'columns_to_csv',
            'metric_plot', 'slice_plot']
 
 # %% ../nbs/09a_explore.ipynb #9a2ade26
@@ -85,6 +85,11 @@ def slice_map(learner:Learner, spec:SliceSpec, score:str="bald", num_mc_samples:
     return SliceMap(spec, xs, ys, prediction["probability"].reshape(shape), prediction[score].reshape(shape), score, truth, dict(levels))
 
 # %% ../nbs/09a_explore.ipynb #006dfcbe
+def default_base(learner:Learner) -> np.ndarray:
+    "A coupling point to fix a slice at: the first BFB training point (the first training point if none is BFB)."
+    bfb = learner.train.x[learner.train.labels]
+    return bfb[0] if len(bfb) else learner.train.x[0]
+
 def point_details(learner:Learner, lam, score:str="bald", num_mc_samples:int|None=None) -> dict:
     "Prediction, uncertainty, oracle label, minimum V and witness of one coupling point."
     lam = check_array(np.asarray(lam, np.float64).reshape(1, -1), "lam", learner.potential.num_lam, "couplings")
@@ -115,20 +120,6 @@ def columns_to_csv(columns:dict) -> str:
     return buffer.getvalue()
 
 # %% ../nbs/09a_explore.ipynb #753094e6
-def record_columns(records:list[RoundRecord]) -> dict:
-    "Columns of round records: round, labels, labels_per_second and 'metric/key' scalars (NaN where absent)."
-    keys = []
-    for record in records:
-        for name, values in record.metrics.items():
-            keys += [f"{name}/{key}" for key, value in values.items() if isinstance(value, (int, float)) and not isinstance(value, bool) and f"{name}/{key}" not in keys]
-    columns = {"round": [r.round_index for r in records], "labels": [r.num_labels for r in records]}
-    previous = [0] + [r.num_labels for r in records[:-1]]
-    columns["labels_per_second"] = [(r.num_labels - p) / r.timings["labelling"] if r.timings.get("labelling") else np.nan for r, p in zip(records, previous)]
-    for key in keys:
-        name, part = key.split("/", 1)
-        columns[key] = [float(r.metrics.get(name, {}).get(part, np.nan)) for r in records]
-    return {key: np.asarray(value, np.float64) for key, value in columns.items()}
-
 def metric_plot(columns:dict, keys:list[str], x:str="labels", title:str="") -> hv.Overlay:
     "Curves with markers of `keys` against `x` ('labels' or 'round')."
     curves = []

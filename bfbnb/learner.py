@@ -23,7 +23,8 @@ from .scores import SCORES, SELECTION_METHODS, get_score, select
 logger = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['logger', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec', 'RoundRecord', 'LabelledData', 'Learner']
+__all__ = ['logger', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec', 'RoundRecord', 'record_columns',
+           'LabelledData', 'Learner']
 
 # %% ../nbs/08_learner.ipynb #f29a2c46
 @dataclass
@@ -112,6 +113,20 @@ class RoundRecord:
     messages: list # human-readable metric lines
 
     def to_dict(self) -> dict: return asdict(self)
+
+def record_columns(records:list[RoundRecord]) -> dict:
+    "Columns of round records: round, labels, labels_per_second and 'metric/key' scalars (NaN where absent)."
+    keys = []
+    for record in records:
+        for name, values in record.metrics.items():
+            keys += [f"{name}/{key}" for key, value in values.items() if isinstance(value, (int, float)) and not isinstance(value, bool) and f"{name}/{key}" not in keys]
+    columns = {"round": [r.round_index for r in records], "labels": [r.num_labels for r in records]}
+    previous = [0] + [r.num_labels for r in records[:-1]]
+    columns["labels_per_second"] = [(r.num_labels - p) / r.timings["labelling"] if r.timings.get("labelling") else np.nan for r, p in zip(records, previous)]
+    for key in keys:
+        name, part = key.split("/", 1)
+        columns[key] = [float(r.metrics.get(name, {}).get(part, np.nan)) for r in records]
+    return {key: np.asarray(value, np.float64) for key, value in columns.items()}
 
 # %% ../nbs/08_learner.ipynb #3a4eacf7
 SOURCES = ("initial", "selected", "convex", "witness")
@@ -253,11 +268,15 @@ def _initial_data(self, timings):
 Learner._initial_data = _initial_data
 
 # %% ../nbs/08_learner.ipynb #676fff6d
+def _hop_distance(self) -> float:
+    "The configured hop angle, or the cap angle of the training set's BFB fraction."
+    return self.config.hop_distance or hop_distance_for_fraction(float(np.clip(self.train.labels.mean(), 1e-4, 0.5)), self.potential.num_lam)
+
 def _acquire(self, timings):
     config, timings["candidates"], timings["scoring"] = self.config, 0.0, 0.0
     bfb = self.train.x[self.train.labels]
     if len(bfb) == 0: raise RuntimeError("no BFB point is known yet: raise initial_size so that some uniform points are BFB")
-    hop = config.hop_distance or hop_distance_for_fraction(float(np.clip(self.train.labels.mean(), 1e-4, 0.5)), self.potential.num_lam)
+    hop = self._hop_distance()
     weights = None
     if config.center_score is not None:
         weights = np.maximum(get_score(config.center_score)(self.model, bfb, config.num_mc_samples, rng=self.rng), 0) + 1e-12
@@ -279,7 +298,7 @@ def _acquire(self, timings):
     return new, {"new_x": new.x, "new_labels": new.labels, "new_scores": np.concatenate(chosen_scores),
                  "pool_x": pools[-1], "pool_scores": np.concatenate(pool_scores)}
 
-Learner._acquire = _acquire
+Learner._hop_distance, Learner._acquire = _hop_distance, _acquire
 
 # %% ../nbs/08_learner.ipynb #c3f7ee0b
 def _rebalance(self):
@@ -314,7 +333,7 @@ def _add_witness_negatives(self, num_new:int):
     count, cache = int(round(self.config.witness_negatives * num_new)), getattr(self.oracle, "cache", None)
     if count == 0 or cache is None or len(cache) == 0 or not self.train.labels.any(): return
     bfb = self.train.x[self.train.labels]
-    hop = self.config.hop_distance or hop_distance_for_fraction(float(np.clip(self.train.labels.mean(), 1e-4, 0.5)), self.potential.num_lam)
+    hop = self._hop_distance()
     candidates = hop_sample(bfb, 4 * count, hop, self.rng, 0.0)
     values = cache.values(candidates)[0]
     proven = np.flatnonzero(values < -1e-6)[:count]

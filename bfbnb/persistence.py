@@ -15,7 +15,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from .learner import LabelledData, Learner, LearnerConfig, NetworkSpec, RoundRecord
+from .learner import LabelledData, Learner, LearnerConfig, NetworkSpec, RoundRecord, record_columns
 from .metrics import metric_from_dict
 from .network import NetworkConfig
 from .oracle import Oracle, OracleConfig, WitnessCache
@@ -77,27 +77,21 @@ def save_learner(learner:Learner, directory) -> Path:
         raise
 
 # %% ../nbs/08a_persistence.ipynb #46f4b8b3
-def _scalar_series(records:list[RoundRecord]) -> dict:
-    "metric -> key -> [(labels, value)] for every finite scalar a metric reported."
-    series = {}
-    for record in records:
-        for name, values in record.metrics.items():
-            for key, value in values.items():
-                if isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value):
-                    series.setdefault(name, {}).setdefault(key, []).append((record.num_labels, value))
-    return series
-
 def write_plots(records:list[RoundRecord], directory) -> list[Path]:
     "Write `metrics.png` and `training.png` for `records` into `directory`; returns their paths."
     from matplotlib.figure import Figure
-    directory, series = Path(directory), _scalar_series(records)
-    columns = min(3, max(1, len(series)))
-    rows = max(1, -(-len(series) // columns))
-    figure = Figure(figsize=(4.5 * columns, 3.2 * rows), layout="constrained")
+    directory, columns = Path(directory), record_columns(records)
+    series = {}
+    for key in columns:
+        if "/" in key: series.setdefault(key.split("/", 1)[0], []).append(key)
+    num_columns = min(3, max(1, len(series)))
+    rows = max(1, -(-len(series) // num_columns))
+    figure = Figure(figsize=(4.5 * num_columns, 3.2 * rows), layout="constrained")
     for index, (name, keys) in enumerate(series.items()):
-        axis = figure.add_subplot(rows, columns, index + 1)
-        for key, points in list(keys.items())[:8]:
-            axis.plot(*zip(*points), marker="o", markersize=3, label=key)
+        axis = figure.add_subplot(rows, num_columns, index + 1)
+        for key in keys[:8]:
+            finite = np.isfinite(columns[key])
+            axis.plot(columns["labels"][finite], columns[key][finite], marker="o", markersize=3, label=key.split("/", 1)[1])
         axis.set(title=name, xlabel="labels used")
         axis.legend(fontsize=6)
     figure.savefig(directory / "metrics.png", dpi=90)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import html
+import io
 import tempfile
 import threading
 from pathlib import Path
@@ -13,8 +14,8 @@ from pathlib import Path
 import ipywidgets as widgets
 import numpy as np
 
-from .explore import SliceSpec, point_details, record_columns, slice_map
-from .learner import Learner
+from .explore import SliceSpec, default_base, point_details, slice_map
+from .learner import Learner, record_columns
 from .persistence import write_plots
 from .pool import PoolLearner
 from .runner import Runner, RunnerBusy
@@ -49,7 +50,7 @@ def _slice_png(smap, names) -> bytes:
         if index == 1 and smap.levels:
             axis.contour(smap.xs, smap.ys, grid, levels=sorted(set(smap.levels.values())), colors="red", linewidths=0.8)
         axis.set(title=title, xlabel=names[smap.spec.x_axis], ylabel=names[smap.spec.y_axis])
-    buffer = __import__("io").BytesIO()
+    buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80)
     return buffer.getvalue()
 
@@ -120,8 +121,7 @@ def _draw(self) -> bool:
     "Draw the slice of the selected couplings; False with a message when it cannot."
     learner, names = self.learner, list(self.learner.potential.lam_names)
     if learner.model is None: self.details_html.value = "Run at least one round first."; return False
-    base = learner.train.x[learner.train.labels][0] if learner.train.labels.any() else learner.train.x[0]
-    try: spec = SliceSpec(names.index(self.x_axis.value), names.index(self.y_axis.value), base, (self.low.value, self.high.value), (self.low.value, self.high.value), 40)
+    try: spec = SliceSpec(names.index(self.x_axis.value), names.index(self.y_axis.value), default_base(learner), (self.low.value, self.high.value), (self.low.value, self.high.value), 40)
     except ValueError as error: self.details_html.value = html.escape(str(error)); return False
     if not self.runner.lock.acquire(blocking=False): self.details_html.value = "A round is running: pause or wait for it."; return False
     try: smap = slice_map(learner, spec)
@@ -148,7 +148,7 @@ def square_image_png(x:np.ndarray, scale:int=3) -> bytes:
     figure = Figure(figsize=(side * scale / 24, side * scale / 24))
     axis = figure.add_axes((0, 0, 1, 1))
     axis.imshow(np.asarray(x).reshape(side, side), cmap="gray_r"); axis.set_axis_off()
-    buffer = __import__("io").BytesIO()
+    buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=72)
     return buffer.getvalue()
 
