@@ -38,6 +38,10 @@ def main():
     parser.add_argument("--init-dropout", type=float, default=0.1, help="initial drop probability of every layer")
     parser.add_argument("--witness-negatives", type=float, default=0.0, help="free witness-proven non-BFB points per new oracle label")
     parser.add_argument("--pool-factor", type=int, default=20)
+    parser.add_argument("--witness-directions", type=int, default=4096, help="training witnesses fed to the network as its margin input; 0: couplings only")
+    parser.add_argument("--witness-dropout", type=float, default=0.5, help="fraction of the witness directions each training row does not see")
+    parser.add_argument("--layers", type=int, default=5)
+    parser.add_argument("--units", type=int, default=128)
     parser.add_argument("--warm", action="store_true", help="warm-start training instead of from scratch")
     parser.add_argument("--score", default="BALD")
     parser.add_argument("--seed", type=int, default=0)
@@ -47,7 +51,8 @@ def main():
                            batch_size=arguments.batch_size, pool_factor=arguments.pool_factor, reduce_lr_patience=arguments.reduce_lr_patience,
                            min_bfb_fraction=arguments.min_bfb_fraction, witness_negatives=arguments.witness_negatives, from_scratch=not arguments.warm, num_mc_samples=50, epochs=arguments.epochs, patience=arguments.patience,
                            train_batch_size=arguments.train_batch_size, score=arguments.score, seed=arguments.seed)
-    learner = Learner(model.potential, Oracle(model.potential, 100, seed=arguments.seed), config, NetworkSpec(5, 128, NetworkConfig(length_scale=arguments.length_scale, init_min=arguments.init_dropout, init_max=arguments.init_dropout)),
+    learner = Learner(model.potential, Oracle(model.potential, 100, seed=arguments.seed), config, NetworkSpec(arguments.layers, arguments.units, NetworkConfig(length_scale=arguments.length_scale, init_min=arguments.init_dropout, init_max=arguments.init_dropout),
+                                                                                               arguments.witness_directions, arguments.witness_dropout),
                       metrics=[MCModelEvaluation(), ValidationFScore(quantiles=(0.95, 1.0))], truth=model.truth)
     start = time.perf_counter()
     print(f"{'round':>5}{'labels':>8}{'F1':>8}{'prec':>8}{'recall':>8}{'F1@.95':>8}   phases [s]")

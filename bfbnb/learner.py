@@ -19,6 +19,7 @@ from .oracle import Oracle, OracleResult, TruthOracle
 from .potential import Potential
 from .sampling import convex_combinations, hop_distance_for_fraction, hop_sample, sample_sphere
 from .scores import SCORES, SELECTION_METHODS, get_score, select
+from .witness import build_witness_network, witness_directions, witness_layer
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +63,11 @@ class NetworkSpec:
     num_layers: int = 5
     units: int = 128
     config: NetworkConfig = field(default_factory=NetworkConfig)
+    witness_directions: int = 4096 # training witnesses fed to the network as its margin input (bfbnb.witness); 0: couplings only
+    witness_dropout: float = 0.5 # fraction of the directions each training row does not see
 
     def __post_init__(self):
-        _check_fields(self, {"num_layers": _count(1), "units": _count(1)})
+        _check_fields(self, {"num_layers": _count(1), "units": _count(1), "witness_directions": _count(0), "witness_dropout": _real(0, 1, closed_high=False)})
         if not isinstance(self.config, NetworkConfig): raise TypeError(f"NetworkSpec.config must be a bfbnb.network.NetworkConfig, not {type(self.config).__name__}")
 
 # %% ../nbs/08_learner.ipynb #ec7b354b
@@ -139,17 +142,27 @@ class LabelledData:
     certain: np.ndarray # [n] bool
     min_values: np.ndarray # [n] lowest V found (NaN when not minimised)
     source: np.ndarray # [n] int8 index into SOURCES
+    witnesses: np.ndarray # [n, num_phi] phi* with V(phi*, lam) < 0, NaN rows where none is known
+
+    FIELDS = ("x", "labels", "certain", "min_values", "source", "witnesses")
 
     @classmethod
     def from_result(cls, x, result:OracleResult, source:int) -> LabelledData:
-        return cls(np.asarray(x, np.float64), result.labels.copy(), result.certain.copy(), result.min_values.copy(), np.full(len(x), source, np.int8))
+        return cls(np.asarray(x, np.float64), result.labels.copy(), result.certain.copy(), result.min_values.copy(), np.full(len(x), source, np.int8),
+                   np.asarray(result.witnesses, np.float64).copy())
+
+    @classmethod
+    def without_oracle(cls, x, labels, min_values, source:int, witnesses) -> LabelledData:
+        "Points labelled without an oracle call: BFB convex combinations (not certain) or witness-proven negatives (certain)."
+        labels = np.asarray(labels, bool)
+        return cls(np.asarray(x, np.float64), labels, ~labels, np.asarray(min_values, np.float64), np.full(len(x), source, np.int8), np.asarray(witnesses, np.float64))
 
     def __len__(self): return len(self.labels)
 
     def extend(self, other:LabelledData) -> LabelledData:
-        return LabelledData(*(np.concatenate([getattr(self, f), getattr(other, f)]) for f in ("x", "labels", "certain", "min_values", "source")))
+        return LabelledData(*(np.concatenate([getattr(self, f), getattr(other, f)]) for f in self.FIELDS))
 
-    def arrays(self) -> dict: return {f: getattr(self, f) for f in ("x", "labels", "certain", "min_values", "source")}
+    def arrays(self) -> dict: return {f: getattr(self, f) for f in self.FIELDS}
 
 # %% ../nbs/08_learner.ipynb #5674c603
 DEFAULT_METRICS = (MCModelEvaluation, ValidationFScore, UnlabelledDeltaF, PoolScore, NewDataScore)
@@ -307,16 +320,23 @@ def _rebalance(self):
     missing = int(np.ceil((self.config.min_bfb_fraction * len(labels) - labels.sum()) / (1 - self.config.min_bfb_fraction)))
     if missing <= 0 or not labels.any(): return
     extra = convex_combinations(self.train.x[labels], missing, self.rng, num_terms=2)
-    self.train = self.train.extend(LabelledData(extra, np.ones(missing, bool), np.zeros(missing, bool), np.full(missing, np.nan), np.full(missing, 2, np.int8)))
+    self.train = self.train.extend(LabelledData.without_oracle(extra, np.ones(missing, bool), np.full(missing, np.nan), 2,
+                                                                     np.full((missing, self.potential.num_phi), np.nan)))
 
 def _fit(self, new:LabelledData, on_epoch=None) -> list:
     config, spec = self.config, self.network
     keras.utils.set_random_seed(int(self.rng.integers(2**31)))
     warm = self.model is not None and not config.from_scratch and not self._rebuild
     self._rebuild = False
+    directions = witness_directions(self.potential, self.train.witnesses, spec.witness_directions) if spec.witness_directions else None
     if not warm:
-        self.model = build_network(self.potential.num_lam, spec.num_layers, spec.units, len(self.train), int(self.rng.integers(2**31)), spec.config)
+        seed, size = int(self.rng.integers(2**31)), len(self.train)
+        if directions is not None and len(directions):
+            self.model = build_witness_network(self.potential.num_lam, directions, spec.num_layers, spec.units, size, seed, spec.config,
+                                               spec.witness_directions, spec.witness_dropout)
+        else: self.model = build_network(self.potential.num_lam, spec.num_layers, spec.units, size, seed, spec.config)
         self.model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="binary_crossentropy")
+    elif directions is not None and witness_layer(self.model) is not None: witness_layer(self.model).set_directions(directions[:witness_layer(self.model).num_directions])
     full = not warm or self.round_index % config.full_train_interval == 0
     data = self.train if full else new
     set_training_size(self.model, len(self.train))
@@ -335,10 +355,10 @@ def _add_witness_negatives(self, num_new:int):
     bfb = self.train.x[self.train.labels]
     hop = self._hop_distance()
     candidates = hop_sample(bfb, 4 * count, hop, self.rng, 0.0)
-    values = cache.values(candidates)[0]
+    values, which = cache.values(candidates)
     proven = np.flatnonzero(values < -1e-6)[:count]
-    if len(proven): self.train = self.train.extend(LabelledData(candidates[proven], np.zeros(len(proven), bool), np.ones(len(proven), bool),
-                                                                values[proven], np.full(len(proven), 3, np.int8)))
+    if len(proven): self.train = self.train.extend(LabelledData.without_oracle(candidates[proven], np.zeros(len(proven), bool), values[proven], 3,
+                                                                                     cache.phis[which[proven]]))
 
 Learner._rebalance, Learner._fit = _rebalance, _fit
 Learner._add_witness_negatives = _add_witness_negatives

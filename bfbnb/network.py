@@ -149,19 +149,32 @@ def set_length_scale(model, length_scale:float):
     for layer in concrete_layers(model): layer.length_scale.assign(float(length_scale))
 
 # %% ../nbs/05_network.ipynb #aaa6a9c4
+def _is_feature_layer(layer) -> bool:
+    "A deterministic layer that appends features to the unit couplings: it has `augment(h, *tensors)` and `feature_tensors()`."
+    return callable(getattr(layer, "augment", None)) and callable(getattr(layer, "feature_tensors", None))
+
 def _dropout_chain(model) -> list|None:
-    "The ConcreteDense layers of a plain sphere-projection -> ConcreteDense chain with one output, else None."
+    "The layers after the projection of a sphere-projection -> [feature layers] -> ConcreteDense chain with one output, else None."
     body = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
-    if not body or not isinstance(body[0], SphereProjection) or not all(isinstance(l, ConcreteDense) for l in body[1:]): return None
+    if not body or not isinstance(body[0], SphereProjection): return None
     chain = body[1:]
+    num_features = next((i for i, layer in enumerate(chain) if not _is_feature_layer(layer)), len(chain))
+    if not all(isinstance(l, ConcreteDense) for l in chain[num_features:]): return None
     for previous, layer in zip([body[0]] + chain[:-1], chain):
         node = layer._inbound_nodes[0] if layer._inbound_nodes else None
         if node is None or len(node.parent_nodes) != 1 or node.parent_nodes[0].operation is not previous: return None
-    return chain if chain and chain[-1].units == 1 and model.outputs[0].shape[-1] == 1 else None
+    dense = chain[num_features:]
+    return chain if dense and dense[-1].units == 1 and model.outputs[0].shape[-1] == 1 else None
 
-def _thinned(x, weights, num_samples:int, activations):
-    "P(BFB) [points, samples] of `num_samples` thinned networks on points x [points, inputs]."
+def _split(chain) -> tuple[list, list]:
+    "(feature layers, ConcreteDense layers) of a chain."
+    return [l for l in chain if not isinstance(l, ConcreteDense)], [l for l in chain if isinstance(l, ConcreteDense)]
+
+def _thinned(x, drawn, num_samples:int, augments, activations):
+    "P(BFB) [points, samples] of `num_samples` thinned networks on points x [points, inputs]; drawn = (feature tensors, weights)."
+    features, weights = drawn
     h = x / ops.maximum(ops.sqrt(ops.sum(ops.square(x), axis=-1, keepdims=True)), EPSILON)
+    for augment, tensors in zip(augments, features): h = augment(h, *tensors) # deterministic, once per point
     h = ops.broadcast_to(h[None], (num_samples,) + tuple(ops.shape(h)))
     for (kernel, bias), activation in zip(weights, activations):
         h = activation(ops.matmul(h, kernel) + bias) # [samples, points, units]
@@ -169,8 +182,9 @@ def _thinned(x, weights, num_samples:int, activations):
 
 def _compiled_thinned(chain, num_samples:int):
     "The backend's compiled `_thinned` for this chain and number of samples."
-    activations = [layer.activation for layer in chain]
-    function = lambda x, weights: _thinned(x, weights, num_samples, activations)
+    features, dense = _split(chain)
+    augments, activations = [layer.augment for layer in features], [layer.activation for layer in dense]
+    function = lambda x, drawn: _thinned(x, drawn, num_samples, augments, activations)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
         compiled = tf.function(function, reduce_retracing=True)
@@ -178,20 +192,22 @@ def _compiled_thinned(chain, num_samples:int):
         import jax
         compiled = jax.jit(function)
     else: compiled = function
-    return lambda x, weights: ops.convert_to_numpy(compiled(ops.convert_to_tensor(x), weights))
+    return lambda x, drawn: ops.convert_to_numpy(compiled(ops.convert_to_tensor(x), drawn))
 
-def _draw_weights(chain, num_samples:int) -> list:
-    "One thinned (kernel, bias) per layer and sample: kernels [samples, inputs, units]."
+def _draw_weights(chain, num_samples:int|None) -> tuple[list, list]:
+    "Feature tensors, and one thinned (kernel, bias) per layer and sample (kernels [samples, inputs, units]); None: the mean-field weights."
+    features, dense = _split(chain)
     weights = []
-    for layer in chain:
+    for layer in dense:
         kernel = layer.kernel
-        if layer.learn_dropout:
+        if num_samples is None: kernel = ops.convert_to_tensor(kernel)[None]
+        elif layer.learn_dropout:
             p = ops.clip(layer.dropout_rate, EPSILON, 1 - EPSILON)
             keep = ops.cast(keras.random.uniform((num_samples, layer.input_dim), seed=layer.seed_generator) >= p, kernel.dtype)
             kernel = keep[:, :, None] * kernel[None] / (1 - p)
         else: kernel = ops.broadcast_to(kernel[None], (num_samples,) + tuple(kernel.shape))
         weights.append((kernel, ops.convert_to_tensor(layer.bias)))
-    return weights
+    return [tuple(layer.feature_tensors()) for layer in features], weights
 
 def _forward(model):
     "A compiled function rows -> outputs for `model` (the generic path), built once per model."
@@ -256,6 +272,6 @@ def mean_field(model, x:np.ndarray, max_rows:int=2**18) -> np.ndarray:
     if chain is None: raise ValueError("mean-field prediction needs a network made by build_network (or an ensemble)")
     cache = getattr(model, "_bfbnb_thinned", {})
     if 1 not in cache: cache[1] = _compiled_thinned(chain, 1); model._bfbnb_thinned = cache
-    weights = [(ops.convert_to_tensor(layer.kernel)[None], ops.convert_to_tensor(layer.bias)) for layer in chain]
-    parts = [cache[1](x[start:start + max_rows], weights)[:, 0] for start in range(0, len(x), max_rows)]
+    drawn = _draw_weights(chain, None)
+    parts = [cache[1](x[start:start + max_rows], drawn)[:, 0] for start in range(0, len(x), max_rows)]
     return np.concatenate(parts) if parts else np.zeros(0, "float32")

@@ -53,7 +53,8 @@ def save_learner(learner:Learner, directory) -> Path:
                         "rng": _generator_state(oracle.rng)} if isinstance(oracle, Oracle) else {"type": "custom"})
         _write_json(staging / "config.json", {
             "format": FORMAT, "version": VERSION, "potential": learner.potential.to_dict(), "learner": asdict(learner.config),
-            "network": {"num_layers": learner.network.num_layers, "units": learner.network.units, "config": asdict(learner.network.config)},
+            "network": {"num_layers": learner.network.num_layers, "units": learner.network.units, "config": asdict(learner.network.config),
+                        "witness_directions": learner.network.witness_directions, "witness_dropout": learner.network.witness_dropout},
             "oracle": oracle_data, "rng": _generator_state(learner.rng), "num_labels": learner.num_labels,
             "validation_source": learner.validation_source, "round_index": learner.round_index, "model_name": learner.model_name})
         if learner.model is not None: learner.model.save(staging / "model.keras")
@@ -117,15 +118,18 @@ def _read_json(path:Path):
     try: return json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as error: raise RunDirectoryError(f"{path}: not valid JSON ({error})") from None
 
-def _read_data(path:Path, num_lam:int) -> LabelledData|None:
+def _read_data(path:Path, potential:Potential) -> LabelledData|None:
     if not path.exists(): return None
     try:
-        with np.load(path, allow_pickle=False) as arrays: data = {key: arrays[key] for key in ("x", "labels", "certain", "min_values", "source")}
+        with np.load(path, allow_pickle=False) as arrays:
+            data = {key: arrays[key] for key in ("x", "labels", "certain", "min_values", "source")}
+            n = len(data["labels"]) # runs saved before witnesses were kept have none
+            data["witnesses"] = arrays["witnesses"] if "witnesses" in arrays.files else np.full((n, potential.num_phi), np.nan)
     except (OSError, ValueError, KeyError, EOFError) as error: raise RunDirectoryError(f"{path}: unreadable or truncated ({error})") from None
-    n = len(data["labels"])
-    if data["x"].shape != (n, num_lam) or any(len(data[k]) != n for k in ("certain", "min_values", "source")):
-        raise RunDirectoryError(f"{path}: arrays have inconsistent shapes for a potential with {num_lam} couplings")
-    return LabelledData(data["x"], data["labels"].astype(bool), data["certain"].astype(bool), data["min_values"], data["source"].astype(np.int8))
+    if data["x"].shape != (n, potential.num_lam) or any(len(data[k]) != n for k in ("certain", "min_values", "source")) or data["witnesses"].shape != (n, potential.num_phi):
+        raise RunDirectoryError(f"{path}: arrays have inconsistent shapes for a potential with {potential.num_lam} couplings and {potential.num_phi} field components")
+    return LabelledData(data["x"], data["labels"].astype(bool), data["certain"].astype(bool), data["min_values"], data["source"].astype(np.int8),
+                        data["witnesses"].astype(np.float64))
 
 def load_learner(directory, truth=None, oracle=None) -> Learner:
     "Rebuild a Learner from a run directory written by `save_learner`; nothing in it is executed."
@@ -139,7 +143,8 @@ def load_learner(directory, truth=None, oracle=None) -> Learner:
     try:
         potential = Potential.from_dict(config["potential"])
         learner_config = LearnerConfig(**config["learner"])
-        network = NetworkSpec(config["network"]["num_layers"], config["network"]["units"], NetworkConfig(**config["network"]["config"]))
+        network = NetworkSpec(config["network"]["num_layers"], config["network"]["units"], NetworkConfig(**config["network"]["config"]),
+                              config["network"].get("witness_directions", 0), config["network"].get("witness_dropout", 0.5)) # older runs: none
     except (KeyError, TypeError, PotentialError) as error: raise RunDirectoryError(f"{path / 'config.json'}: invalid entry ({error})") from None
     if oracle is None and config["oracle"].get("type") == "minimisation":
         spec = config["oracle"]
@@ -157,7 +162,7 @@ def load_learner(directory, truth=None, oracle=None) -> Learner:
     learner.model_name = model_name
     learner.rng = _restore_generator(config["rng"], str(path / "config.json"))
     learner.num_labels, learner.validation_source = int(config["num_labels"]), config["validation_source"]
-    learner.train, learner.validation = _read_data(path / "train.npz", potential.num_lam), _read_data(path / "validation.npz", potential.num_lam)
+    learner.train, learner.validation = _read_data(path / "train.npz", potential), _read_data(path / "validation.npz", potential)
     if (path / "unlabelled.npz").exists():
         with np.load(path / "unlabelled.npz", allow_pickle=False) as arrays: learner.unlabelled = arrays["x"]
     try: learner.metrics = {m.name: m for m in (metric_from_dict(d) for d in _read_json(path / "metrics.json"))}

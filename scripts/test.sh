@@ -35,8 +35,8 @@ if ! nbdev_test --flags slow --n_workers 2 --timing 2>&1 | tee "$log"; then echo
 if grep -q "No files were eligible" "$log" || grep -q "nbdev Tests Failed" "$log"; then echo "FAILED: notebook tests ($count notebooks)"; exit 1; fi
 echo "$count notebooks passed"
 
-echo "== the network and scores notebooks and tests again under the JAX backend"
-for nb in nbs/05_network.ipynb nbs/06_scores.ipynb; do
+echo "== the network, witness and scores notebooks and tests again under the JAX backend"
+for nb in nbs/05_network.ipynb nbs/05a_witness.ipynb nbs/06_scores.ipynb; do
   if ! KERAS_BACKEND=jax nbdev_test --path "$nb" 2>&1 | tee "$log"; then echo "FAILED: $nb under JAX"; exit 1; fi
   if grep -q "nbdev Tests Failed" "$log"; then echo "FAILED: $nb under JAX"; exit 1; fi
 done

@@ -1,4 +1,5 @@
 """The learner: records, exact resume after save/load, survival of SIGKILL mid-run, bad input."""
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from bfbnb.models import get_model
 from bfbnb.network import mean_field
 from bfbnb.oracle import Oracle
 from bfbnb.persistence import RunDirectoryError
+from bfbnb.witness import witness_layer
 
 TINY = dict(initial_size=400, validation_size=1000, num_batches=2, batch_size=40, pool_factor=10,
             num_mc_samples=8, epochs=15, patience=5, seed=11)
@@ -66,6 +68,8 @@ def test_every_config_field_is_checked():
         NetworkSpec(num_layers=0)
     with pytest.raises(TypeError, match="NetworkSpec.config must be a bfbnb.network.NetworkConfig"):
         NetworkSpec(config={"length_scale": 0.1})
+    with pytest.raises(ValueError, match=r"NetworkSpec.witness_directions = -1 is invalid: it must be an integer >= 0"):
+        NetworkSpec(witness_directions=-1)
 
 
 def test_resume_equals_uninterrupted_run(tmp_path):
@@ -79,6 +83,8 @@ def test_resume_equals_uninterrupted_run(tmp_path):
     for field in ("x", "labels", "certain", "source"):
         assert np.array_equal(getattr(resumed.train, field), getattr(straight.train, field)), field
     assert np.array_equal(resumed.train.min_values, straight.train.min_values, equal_nan=True)
+    assert np.array_equal(resumed.train.witnesses, straight.train.witnesses, equal_nan=True)
+    assert witness_layer(resumed.model) is not None  # the default network sees the witness margin
     assert [r.num_labels for r in resumed.records] == [r.num_labels for r in straight.records]
     probe = np.random.default_rng(0).normal(size=(200, 5))
     assert np.allclose(mean_field(resumed.model, probe), mean_field(straight.model, probe), atol=1e-5)
@@ -130,6 +136,27 @@ def test_bad_input(tmp_path):
         learner.save(tmp_path / "partial")
         (tmp_path / "partial" / "metrics.json").unlink()
         Learner.load(tmp_path / "partial")
+
+
+def test_bad_witness_arrays_and_runs_saved_before_witness_features(tmp_path):
+    learner = tiny("inert_2hdm")
+    learner.step()
+    learner.save(tmp_path / "run")
+    with np.load(tmp_path / "run" / "train.npz") as stored:
+        arrays = {key: stored[key] for key in stored.files}
+    np.savez(tmp_path / "run" / "train.npz", **{**arrays, "witnesses": arrays["witnesses"][:, :2]})
+    with pytest.raises(RunDirectoryError, match="train.npz: arrays have inconsistent shapes .* 5 field components"):
+        Learner.load(tmp_path / "run")
+    # a run saved before witnesses were kept: no witness array, no witness_directions entry -> plain network from then on
+    np.savez(tmp_path / "run" / "train.npz", **{key: value for key, value in arrays.items() if key != "witnesses"})
+    config = json.loads((tmp_path / "run" / "config.json").read_text())
+    del config["network"]["witness_directions"]
+    (tmp_path / "run" / "config.json").write_text(json.dumps(config))
+    old = Learner.load(tmp_path / "run", truth=get_model("inert_2hdm").truth)
+    assert np.isnan(old.train.witnesses).all() and old.network.witness_directions == 0
+    old.step()
+    proven = (old.train.source == 1) & old.train.certain  # witnesses are kept again for new labels
+    assert witness_layer(old.model) is None and proven.any() and np.isfinite(old.train.witnesses[proven]).all()
 
 
 def test_export_is_usable_with_plain_tensorflow(tmp_path):
