@@ -51,6 +51,7 @@ class DashboardState(param.Parameterized):
     num_phi = param.Integer(default=2, bounds=(1, 64), doc="real field components of the custom potential")
     num_lam = param.Integer(default=3, bounds=(1, 200), doc="couplings of the custom potential")
     num_layers = param.Integer(default=3, bounds=(1, 12)); units = param.Integer(default=32, bounds=(4, 2048))
+    witness_directions = param.Integer(default=4096, bounds=(0, 10**6), doc="training witnesses the network sees as its margin input; 0: couplings only")
     initial_size = param.Integer(default=3000, bounds=(2, 10**7)); validation_size = param.Integer(default=5000, bounds=(1, 10**7))
     rounds = param.Integer(default=3, bounds=(1, 10_000)); batch_size = param.Integer(default=100, bounds=(1, 10**6))
     num_batches = param.Integer(default=2, bounds=(1, 1000)); pool_factor = param.Integer(default=20, bounds=(1, 10_000))
@@ -69,7 +70,7 @@ class DashboardState(param.Parameterized):
     def settings(self) -> RunSettings:
         "The run controls as RunSettings."
         return RunSettings(model=MODEL_CHOICES[self.model], potential_text=self.potential_text, num_phi=self.num_phi, num_lam=self.num_lam,
-                           num_layers=self.num_layers, units=self.units, initial_size=self.initial_size, validation_size=self.validation_size,
+                           num_layers=self.num_layers, units=self.units, witness_directions=self.witness_directions, initial_size=self.initial_size, validation_size=self.validation_size,
                            batch_size=self.batch_size, num_batches=self.num_batches, pool_factor=self.pool_factor, score=self.score,
                            selection=self.selection, num_mc_samples=self.num_mc_samples, epochs=self.epochs, num_restarts=self.num_restarts, seed=self.seed)
 
@@ -186,7 +187,7 @@ class RunView(pn.viewable.Viewer):
         self.stop, self.resume = _button("Stop", "danger", state.stop), _button("Resume", "default", state.resume)
 
     def __panel__(self):
-        names = ["num_layers", "units", "initial_size", "validation_size", "rounds", "batch_size", "num_batches", "pool_factor",
+        names = ["num_layers", "units", "witness_directions", "initial_size", "validation_size", "rounds", "batch_size", "num_batches", "pool_factor",
                  "score", "selection", "num_mc_samples", "epochs", "num_restarts", "seed", "directory"]
         integers = {name: pn.widgets.IntInput for name in names if isinstance(self.state.param[name], param.Integer)}
         settings = pn.Param(self.state, parameters=names, widgets=integers, show_name=False, width=300)

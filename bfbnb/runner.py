@@ -32,6 +32,7 @@ class RunSettings:
     num_lam: int = 2 # couplings of a custom potential
     num_layers: int = 3
     units: int = 32
+    witness_directions: int = 4096 # training witnesses the network sees as its margin input (bfbnb.witness); 0: couplings only
     initial_size: int = 3000
     validation_size: int = 5000
     batch_size: int = 100 # points labelled per batch
@@ -63,7 +64,7 @@ def learner_from_settings(settings:RunSettings) -> Learner:
                            batch_size=settings.batch_size, pool_factor=settings.pool_factor, score=settings.score, selection=settings.selection,
                            num_mc_samples=settings.num_mc_samples, epochs=settings.epochs, patience=settings.patience, seed=settings.seed)
     learner = Learner(potential, Oracle(potential, settings.num_restarts, seed=settings.seed), config,
-                      NetworkSpec(settings.num_layers, settings.units), truth=truth)
+                      NetworkSpec(settings.num_layers, settings.units, witness_directions=settings.witness_directions), truth=truth)
     learner.model_name = name
     return learner
 

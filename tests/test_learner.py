@@ -73,12 +73,13 @@ def test_every_config_field_is_checked():
 
 
 def test_resume_equals_uninterrupted_run(tmp_path):
-    straight = tiny("inert_2hdm")
+    # the general 2HDM (10 couplings; ~0.4% of uniform points are BFB, hence 3,000 initial points)
+    straight = tiny("2hdm", initial_size=3000)
     for _ in range(3):
         straight.step()
-    interrupted = tiny("inert_2hdm")
+    interrupted = tiny("2hdm", initial_size=3000)
     interrupted.run(2, directory=tmp_path / "run")
-    resumed = Learner.load(tmp_path / "run", truth=get_model("inert_2hdm").truth)
+    resumed = Learner.load(tmp_path / "run", truth=get_model("2hdm").truth)
     resumed.step()
     for field in ("x", "labels", "certain", "source"):
         assert np.array_equal(getattr(resumed.train, field), getattr(straight.train, field)), field
@@ -86,7 +87,7 @@ def test_resume_equals_uninterrupted_run(tmp_path):
     assert np.array_equal(resumed.train.witnesses, straight.train.witnesses, equal_nan=True)
     assert witness_layer(resumed.model) is not None  # the default network sees the witness margin
     assert [r.num_labels for r in resumed.records] == [r.num_labels for r in straight.records]
-    probe = np.random.default_rng(0).normal(size=(200, 5))
+    probe = np.random.default_rng(0).normal(size=(200, 10))
     assert np.allclose(mean_field(resumed.model, probe), mean_field(straight.model, probe), atol=1e-5)
     for name, values in straight.records[-1].metrics.items():
         assert resumed.records[-1].metrics[name] == pytest.approx(values, abs=1e-6), name
