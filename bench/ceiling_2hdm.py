@@ -25,7 +25,7 @@ from bfbnb.models import get_model, sample_near_boundary
 from bfbnb.network import build_network, mc_mean, mean_field
 from bfbnb.oracle import Oracle
 from bfbnb.sampling import sample_sphere
-from bfbnb.witness import build_witness_network, witness_directions
+from bfbnb.witness import build_witness_network, witness_directions, witness_margin
 
 
 def f1_score(predicted, truth):
@@ -71,8 +71,7 @@ def main():
     print(f"plain ReLU MLP 5x128:   F1 {f1_score(predicted, truth):.4f}; loss {loss:.4f}, {seconds:.0f} s")
     result = Oracle(model.potential, 100, seed=arguments.seed).label(x)
     directions = witness_directions(model.potential, result.witnesses)
-    unit = lambda a: a / np.linalg.norm(a, axis=1, keepdims=True)
-    margin = np.concatenate([(unit(validation[i:i + 8192]) @ directions.T).min(1) for i in range(0, len(validation), 8192)])
+    margin = witness_margin(directions, validation)
     print(f"witness rule (margin >= 0 over {len(directions):,} witness directions): F1 {f1_score(margin >= 0, truth):.4f}")
     keras.utils.set_random_seed(arguments.seed)
     network = build_witness_network(10, directions, 5, 128, len(x), arguments.seed)

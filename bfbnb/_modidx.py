@@ -497,4 +497,5 @@ d = { 'settings': { 'branch': 'main',
                                'bfbnb.witness._unit_rows': ('witness.html#_unit_rows', 'bfbnb/witness.py'),
                                'bfbnb.witness.build_witness_network': ('witness.html#build_witness_network', 'bfbnb/witness.py'),
                                'bfbnb.witness.witness_directions': ('witness.html#witness_directions', 'bfbnb/witness.py'),
-                               'bfbnb.witness.witness_layer': ('witness.html#witness_layer', 'bfbnb/witness.py')}}}
+                               'bfbnb.witness.witness_layer': ('witness.html#witness_layer', 'bfbnb/witness.py'),
+                               'bfbnb.witness.witness_margin': ('witness.html#witness_margin', 'bfbnb/witness.py')}}}

@@ -331,12 +331,13 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
     directions = witness_directions(self.potential, self.train.witnesses, spec.witness_directions) if spec.witness_directions else None
     if not warm:
         seed, size = int(self.rng.integers(2**31)), len(self.train)
-        if directions is not None and len(directions):
+        if directions is not None and len(directions): # a network kept for warm starts gets room for the witnesses of later rounds
+            slots = None if config.from_scratch else spec.witness_directions
             self.model = build_witness_network(self.potential.num_lam, directions, spec.num_layers, spec.units, size, seed, spec.config,
-                                               spec.witness_directions, spec.witness_dropout)
+                                               slots, spec.witness_dropout)
         else: self.model = build_network(self.potential.num_lam, spec.num_layers, spec.units, size, seed, spec.config)
         self.model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="binary_crossentropy")
-    elif directions is not None and witness_layer(self.model) is not None: witness_layer(self.model).set_directions(directions[:witness_layer(self.model).num_directions])
+    elif directions is not None and (layer := witness_layer(self.model)) is not None: layer.set_directions(directions[:layer.num_directions])
     full = not warm or self.round_index % config.full_train_interval == 0
     data = self.train if full else new
     set_training_size(self.model, len(self.train))

@@ -13,7 +13,7 @@ from .network import NetworkConfig, SphereProjection, _stack
 from .potential import Potential
 
 # %% auto #0
-__all__ = ['witness_directions', 'WitnessFeatures', 'build_witness_network', 'witness_layer']
+__all__ = ['witness_directions', 'witness_margin', 'WitnessFeatures', 'build_witness_network', 'witness_layer']
 
 # %% ../nbs/05a_witness.ipynb #629e2446
 def _unit_rows(x:np.ndarray) -> np.ndarray: return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-300)
@@ -38,6 +38,12 @@ def witness_directions(potential:Potential, # the potential the witnesses belong
         closest = np.maximum(closest, vectors @ vectors[chosen[-1]])
     return vectors[chosen]
 
+def witness_margin(directions:np.ndarray, lam:np.ndarray, chunk:int=8192) -> np.ndarray: # [k, num_lam], [n, num_lam] -> [n]
+    "min_k lam^ . q_k for each point, in chunks of points (the witness rule alone: BFB only if it is >= 0)."
+    lam = np.asarray(lam, np.float64)
+    if len(directions) == 0: return np.full(len(lam), np.inf)
+    return np.concatenate([(_unit_rows(lam[start:start + chunk]) @ directions.T).min(axis=1) for start in range(0, len(lam), chunk)])
+
 # %% ../nbs/05a_witness.ipynb #247ddb41
 @keras.saving.register_keras_serializable(package="bfbnb")
 class WitnessFeatures(keras.layers.Layer):
@@ -61,13 +67,18 @@ class WitnessFeatures(keras.layers.Layer):
         self.directions.assign(filled.astype(self.directions.dtype))
 
     def feature_tensors(self): return (ops.convert_to_tensor(self.directions),)
-    def augment(self, h, directions): return ops.concatenate([h, self.scale * ops.min(ops.matmul(h, ops.transpose(directions)), axis=-1, keepdims=True)], axis=-1)
+    def augment(self, h, directions, kept=None):
+        "[h, scale * margin]; `kept` [rows, directions] (training) hides the other directions from each row."
+        products = ops.matmul(h, ops.transpose(directions))
+        if kept is not None: products = ops.where(kept, products, ops.ones_like(products)) # 1 >= any h . q: hidden directions never win
+        return ops.concatenate([h, self.scale * ops.min(products, axis=-1, keepdims=True)], axis=-1)
+
     def call(self, inputs, training=None):
-        if not (training and self.drop_rate): return self.augment(inputs, self.directions)
-        products = ops.matmul(inputs, ops.transpose(self.directions)) # training: each row loses its own random subset of directions
-        kept = keras.random.uniform(ops.shape(products), seed=self.seed_generator, dtype=products.dtype) >= self.drop_rate
-        margin = ops.min(ops.where(kept, products, ops.full_like(products, 2.0)), axis=-1, keepdims=True) # 2 > any h . q
-        return ops.concatenate([inputs, self.scale * ops.minimum(margin, 1.0)], axis=-1)
+        kept = None
+        if training and self.drop_rate: # each row loses its own random subset of directions
+            kept = keras.random.uniform((ops.shape(inputs)[0], self.num_directions), seed=self.seed_generator, dtype=inputs.dtype) >= self.drop_rate
+        return self.augment(inputs, self.directions, kept)
+
     def compute_output_shape(self, input_shape): return tuple(input_shape[:-1]) + (input_shape[-1] + 1,)
     def get_config(self): return {**super().get_config(), "num_directions": self.num_directions, "scale": self.scale, "drop_rate": self.drop_rate, "seed": self.seed}
 
