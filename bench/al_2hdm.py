@@ -10,7 +10,8 @@ Target (issue 5): F1 (no cut) >= 0.98 with <= 30,000 oracle labels in <= 30 minu
 BFBrain's published tutorial run reaches 0.987 after 101,000 labels.
 
 Measured with the defaults below on the 2-core CPU (2026-11-21; the network sees the witness margin, bfbnb.witness):
-seed 0: F1 0.982 (6k labels), 0.985 (14k), 0.989 (22k), 0.994 (30k), 6.5 min. Before from-scratch networks were
+seed 0: F1 0.982 (6k labels), 0.985 (14k), 0.989 (22k), 0.994 (30k), 6.5 min; seed 1: 0.972 (10k), 0.974 (18k),
+0.978 (26k), 0.983 (30k), 11.2 min while a CI run shared the cores. Before from-scratch networks were
 sized to their witness directions (padded to 4,096 slots): seed 0 0.994 (30k) in 7.9 min; seed 1 0.981 (22k), 0.986
 (30k), 10.0 min while tests shared the cores. Without the margin input (--witness-directions 0, and 6k initial, 200
 epochs) the same loop stalled at 0.938 after 30k labels and 15-17 minutes.
