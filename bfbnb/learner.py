@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from dataclasses import asdict, dataclass, field, replace
 
 import keras
@@ -24,8 +25,8 @@ from .witness import build_witness_network, witness_directions, witness_layer
 logger = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['logger', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec', 'RoundRecord', 'record_columns',
-           'LabelledData', 'Learner']
+__all__ = ['logger', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec', 'check_setting', 'check_count', 'RoundRecord',
+           'record_columns', 'LabelledData', 'Learner']
 
 # %% ../nbs/08_learner.ipynb #f29a2c46
 @dataclass
@@ -67,7 +68,7 @@ class NetworkSpec:
     witness_dropout: float = 0.5 # fraction of the directions each training row does not see
 
     def __post_init__(self):
-        _check_fields(self, {"num_layers": _count(1), "units": _count(1), "witness_directions": _count(0), "witness_dropout": _real(0, 1, closed_high=False)})
+        _check_fields(self, _NETWORK_RULES)
         if not isinstance(self.config, NetworkConfig): raise TypeError(f"NetworkSpec.config must be a bfbnb.network.NetworkConfig, not {type(self.config).__name__}")
 
 # %% ../nbs/08_learner.ipynb #ec7b354b
@@ -101,6 +102,19 @@ _CONFIG_RULES = {
     "num_mc_samples": _count(2), "epochs": _count(1), "patience": _count(1), "train_batch_size": _count(1),
     "learning_rate": _real(0, 1, closed_low=False), "witness_negatives": _real(0, 100), "reduce_lr_patience": _count(0), "from_scratch": _flag(),
     "full_train_interval": _count(1), "use_truth": _flag(), "seed": _count(0)}
+_NETWORK_RULES = {"num_layers": _count(1), "units": _count(1), "witness_directions": _count(0), "witness_dropout": _real(0, 1, closed_high=False)}
+
+def check_setting(owner:type, name:str, value, label:str|None=None):
+    "Raise ValueError, in the words of `label` (default Owner.name), when `value` breaks the rule of field `name` of LearnerConfig or NetworkSpec."
+    ok, what = {LearnerConfig: _CONFIG_RULES, NetworkSpec: _NETWORK_RULES}[owner][name]
+    if not ok(value): raise ValueError(f"{label or owner.__name__ + '.' + name} = {value!r} is invalid: it must be {what}")
+    return value
+
+def check_count(value, label:str, minimum:int=1):
+    "Raise ValueError naming `label` unless `value` is an integer >= `minimum` (for counts outside the configs, such as rounds)."
+    ok, what = _count(minimum)
+    if not ok(value): raise ValueError(f"{label} = {value!r} is invalid: it must be {what}")
+    return value
 
 # %% ../nbs/08_learner.ipynb #612d3cf9
 @dataclass
@@ -184,6 +198,7 @@ class Learner:
         self.model, self.train, self.validation, self.unlabelled = None, None, None, None
         self.validation_source, self.records, self.num_labels, self._rebuild = None, [], 0, False
         self.model_name = None # catalogue name, if the potential comes from bfbnb.models (saved with the run)
+        self.run_id = uuid.uuid4().hex # identity of this run: a run directory is only ever overwritten by the run it holds
         self.last_pool = None # (candidates, scores) of the last scored batch, for explorers; not saved
 
     @property
@@ -197,7 +212,8 @@ class Learner:
         "Run one round (round 0: initial data and training) and return its record; `on_epoch(epoch, loss)` sees training live."
         timings, context_extra = {}, {}
         clock = time.perf_counter()
-        if self.model is None: new = self._initial_data(timings)
+        if self.train is None: new = self._initial_data(timings)
+        elif self.model is None: raise RuntimeError("the learner has training data but no network: call retrain() before the next step")
         else: new, context_extra = self._acquire(timings)
         clock = time.perf_counter()
         self._add_witness_negatives(len(new))
@@ -218,16 +234,16 @@ class Learner:
         logger.info("round %d: %d labels; %s", record.round_index, record.num_labels, "; ".join(messages))
         return record
 
-    def save(self, directory):
-        "Save the run to `directory` atomically (see bfbnb.persistence)."
+    def save(self, directory, force:bool=False):
+        "Save the run to `directory` atomically; refuses a directory holding another run unless `force` (see bfbnb.persistence)."
         from bfbnb.persistence import save_learner
-        return save_learner(self, directory)
+        return save_learner(self, directory, force=force)
 
     @staticmethod
-    def load(directory, truth=None, oracle=None) -> Learner:
-        "Load a saved run; nothing in it is executed (see bfbnb.persistence)."
+    def load(directory, truth=None, oracle=None, retrain:bool=False) -> Learner:
+        "Load a saved run; nothing in it is executed; `retrain` rebuilds a lost network from the saved data (see bfbnb.persistence)."
         from bfbnb.persistence import load_learner
-        return load_learner(directory, truth, oracle)
+        return load_learner(directory, truth, oracle, retrain=retrain)
 
     def export(self, directory):
         "Write the network as a plain TensorFlow SavedModel with a usage snippet (see bfbnb.persistence)."
@@ -239,22 +255,33 @@ class Learner:
         from bfbnb.widgets import RunPanel
         return RunPanel(self)
 
-    def run(self, num_rounds:int, stop=None, save_every:int|None=None, directory=None, progress:bool=False) -> list[RoundRecord]:
+    def run(self, num_rounds:int, # rounds to run at most
+            stop=None, # a stopping condition or a list of them (bfbnb.metrics)
+            directory=None, # save the run here (atomically)
+            save_every:int=1, # rounds between saves when `directory` is given; the last round is always saved
+            progress:bool=True, # a progress bar: round i of N, labels used, elapsed time
+            force:bool=False) -> list[RoundRecord]: # replace a different run saved in `directory` (moved aside first)
         "Run `num_rounds` rounds (or until a stopping condition says so), saving every `save_every` rounds."
-        if save_every and directory is None: raise ValueError("save_every needs a directory")
+        check_count(num_rounds, "num_rounds", 1); check_count(save_every, "save_every", 1)
         conditions = [] if stop is None else (list(stop) if isinstance(stop, (list, tuple)) else [stop])
+        if directory is not None: # refuse now, not after the first round's training
+            from bfbnb.persistence import check_target
+            check_target(directory, self.run_id, force)
         bar = None
         if progress:
             from tqdm.auto import tqdm
-            bar = tqdm(total=num_rounds, desc="rounds")
-        done = []
-        for _ in range(num_rounds):
-            done.append(self.step())
-            if bar is not None: bar.update(1); bar.set_postfix(labels=done[-1].num_labels)
-            if save_every and self.round_index % save_every == 0: self.save(directory)
-            if any(condition.should_stop(self.metrics) for condition in conditions): break
-        if bar is not None: bar.close()
-        if directory is not None and not (save_every and self.round_index % save_every == 0): self.save(directory)
+            bar = tqdm(total=num_rounds, desc="rounds", unit="round")
+        done, saved = [], None
+        try:
+            for _ in range(num_rounds):
+                done.append(self.step())
+                if bar is not None: bar.update(1); bar.set_postfix(round=done[-1].round_index, labels=f"{done[-1].num_labels:,}")
+                stopping = any(condition.should_stop(self.metrics) for condition in conditions)
+                if directory is not None and (len(done) % save_every == 0 or stopping or len(done) == num_rounds):
+                    saved = self.save(directory, force=force and saved is None)
+                if stopping: break
+        finally:
+            if bar is not None: bar.close()
         return done
 
 # %% ../nbs/08_learner.ipynb #baaf653d
@@ -397,9 +424,16 @@ def _add_metrics(self, *metrics:Metric):
     "Track more metrics from the next round on."
     for metric in metrics: self.metrics[metric.name] = metric
 
+def _retrain(self, on_epoch=None) -> list:
+    "Train a fresh network on the current training data (after its saved network was lost); returns the losses per epoch."
+    if self.train is None: raise RuntimeError("there is no training data yet: call step() first")
+    self.model, self._rebuild = None, True
+    return self._fit(self.train, on_epoch)
+
 def _redefine_model(self, network:NetworkSpec):
     "Use a different network shape; the next round trains it from scratch."
     self.network, self._rebuild = network, True
 
 Learner.predict, Learner.calibration_uncertainties = _predict, _calibration_uncertainties
 Learner.set_prior_length_scale, Learner.add_metrics, Learner.redefine_model = _set_prior_length_scale, _add_metrics, _redefine_model
+Learner.retrain = _retrain

@@ -5,10 +5,13 @@
 # %% ../nbs/08a_persistence.ipynb #e0f6c0ed
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
 import os
 import shutil
 import tempfile
+import zipfile
 from dataclasses import asdict
 from pathlib import Path
 
@@ -22,14 +25,19 @@ from .oracle import Oracle, OracleConfig, WitnessCache
 from .potential import Potential, PotentialError
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'EXPORT_SNIPPET', 'RunDirectoryError', 'save_learner', 'write_plots', 'load_learner',
-           'export_saved_model']
+__all__ = ['FORMAT', 'VERSION', 'DATA_FILES', 'VIEW_FILES', 'EXPORT_SNIPPET', 'RunDirectoryError', 'RunExistsError',
+           'run_identity', 'check_target', 'save_learner', 'write_plots', 'load_learner', 'export_saved_model']
 
-# %% ../nbs/08a_persistence.ipynb #bd0db0e2
-FORMAT, VERSION = "bfbnb-run", 1
+# %% ../nbs/08a_persistence.ipynb #294d51a0
+FORMAT, VERSION = "bfbnb-run", 2 # version 1 (no run id, no checksums) still loads
+DATA_FILES = ("model.keras", "train.npz", "validation.npz", "unlabelled.npz", "witnesses.npz", "metrics.json", "history.json")
+VIEW_FILES = ("output.txt", "metrics.png", "training.png") # written for people by every save, never read back
 
 class RunDirectoryError(ValueError):
-    "A run directory that is missing, corrupted, truncated or not bfbnb's; names the bad file."
+    "A run directory that is missing, corrupted, truncated or not bfbnb's; names the bad file and what to do."
+
+class RunExistsError(RunDirectoryError):
+    "The target directory holds a different run (or files that are not a run): saving there would destroy it."
 
 def _write_json(path:Path, data): path.write_text(json.dumps(data, indent=1, allow_nan=True))
 
@@ -42,21 +50,52 @@ def _restore_generator(state:dict, where:str) -> np.random.Generator:
         return generator
     except (TypeError, ValueError, KeyError) as error: raise RunDirectoryError(f"{where}: invalid generator state ({error})") from None
 
-def save_learner(learner:Learner, directory) -> Path:
-    "Write `learner`'s run to `directory` atomically; returns the directory."
+def _checksum(path:Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""): digest.update(block)
+    return digest.hexdigest()
+
+# %% ../nbs/08a_persistence.ipynb #8a793a26
+def run_identity(directory) -> str|None:
+    "The run id of the run saved in `directory`; None when the directory is absent or empty; RunExistsError when it holds something else."
+    path = Path(directory)
+    if not path.exists() or (path.is_dir() and not any(path.iterdir())): return None
+    if not path.is_dir(): raise RunExistsError(f"{path}: is a file, not a run directory; choose another directory")
+    try: config = json.loads((path / "config.json").read_text())
+    except (OSError, ValueError): config = None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise RunExistsError(f"{path}: holds files that are not a readable bfbnb run; choose another directory, or move those files away")
+    return config.get("run_id") or "v1-" + _checksum(path / "config.json")[:16]
+
+def check_target(directory, run_id:str, force:bool=False) -> Path:
+    "The resolved `directory` if a run with `run_id` may be saved there; RunExistsError (saying how to go on) if not."
     target = Path(directory).resolve()
+    backup = target.with_name(target.name + ".previous") # left by a crash between the two renames of a save
+    try: held = run_identity(target) if target.exists() or not backup.exists() else run_identity(backup)
+    except RunExistsError:
+        if force: return target
+        raise
+    if held is None or held == run_id or force: return target
+    raise RunExistsError(f"{target}: already holds another run; continue that one with `bfbnb resume {target}` (Learner.load), "
+                         f"save this one to another directory, or replace it with --force (force=True), which moves it aside first")
+
+def _move_aside(target:Path) -> Path:
+    for index in itertools.count(1):
+        aside = target.with_name(f"{target.name}.replaced-{index}")
+        if not aside.exists():
+            os.rename(target, aside)
+            return aside
+
+def save_learner(learner:Learner, directory, force:bool=False) -> Path:
+    "Write `learner`'s run to `directory` atomically; refuses a directory holding another run unless `force` (it is moved aside)."
+    target = check_target(directory, learner.run_id, force)
+    for old in (target, target.with_name(target.name + ".previous")):
+        if force and old.exists() and _held_by(old) != learner.run_id: _move_aside(old)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=target.name + ".saving-", dir=target.parent))
     try:
         oracle = learner.oracle
-        oracle_data = ({"type": "minimisation", "num_restarts": oracle.num_restarts, "seed": oracle.seed, "config": asdict(oracle.config),
-                        "rng": _generator_state(oracle.rng)} if isinstance(oracle, Oracle) else {"type": "custom"})
-        _write_json(staging / "config.json", {
-            "format": FORMAT, "version": VERSION, "potential": learner.potential.to_dict(), "learner": asdict(learner.config),
-            "network": {"num_layers": learner.network.num_layers, "units": learner.network.units, "config": asdict(learner.network.config),
-                        "witness_directions": learner.network.witness_directions, "witness_dropout": learner.network.witness_dropout},
-            "oracle": oracle_data, "rng": _generator_state(learner.rng), "num_labels": learner.num_labels,
-            "validation_source": learner.validation_source, "round_index": learner.round_index, "model_name": learner.model_name})
         if learner.model is not None: learner.model.save(staging / "model.keras")
         for name, data in (("train", learner.train), ("validation", learner.validation)):
             if data is not None: np.savez(staging / f"{name}.npz", **data.arrays())
@@ -64,6 +103,15 @@ def save_learner(learner:Learner, directory) -> Path:
         if isinstance(oracle, Oracle): oracle.cache.save(staging / "witnesses.npz")
         _write_json(staging / "metrics.json", [metric.to_dict() for metric in learner.metrics.values()])
         _write_json(staging / "history.json", [record.to_dict() for record in learner.records])
+        oracle_data = ({"type": "minimisation", "num_restarts": oracle.num_restarts, "seed": oracle.seed, "config": asdict(oracle.config),
+                        "rng": _generator_state(oracle.rng)} if isinstance(oracle, Oracle) else {"type": "custom"})
+        _write_json(staging / "config.json", {
+            "format": FORMAT, "version": VERSION, "run_id": learner.run_id, "potential": learner.potential.to_dict(), "learner": asdict(learner.config),
+            "network": {"num_layers": learner.network.num_layers, "units": learner.network.units, "config": asdict(learner.network.config),
+                        "witness_directions": learner.network.witness_directions, "witness_dropout": learner.network.witness_dropout},
+            "oracle": oracle_data, "rng": _generator_state(learner.rng), "num_labels": learner.num_labels,
+            "validation_source": learner.validation_source, "round_index": learner.round_index, "model_name": learner.model_name,
+            "files": {name: _checksum(staging / name) for name in DATA_FILES if (staging / name).exists()}})
         (staging / "output.txt").write_text("".join(f"Round {r.round_index} ({r.num_labels} labels)\n" + "".join(f"  {m}\n" for m in r.messages)
                                                     for r in learner.records))
         if learner.records: write_plots(learner.records, staging)
@@ -77,7 +125,11 @@ def save_learner(learner:Learner, directory) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
-# %% ../nbs/08a_persistence.ipynb #46f4b8b3
+def _held_by(directory) -> str|None:
+    try: return run_identity(directory)
+    except RunExistsError: return None
+
+# %% ../nbs/08a_persistence.ipynb #7265a6fc
 def write_plots(records:list[RoundRecord], directory) -> list[Path]:
     "Write `metrics.png` and `training.png` for `records` into `directory`; returns their paths."
     from matplotlib.figure import Figure
@@ -112,70 +164,114 @@ def write_plots(records:list[RoundRecord], directory) -> list[Path]:
     figure.savefig(directory / "training.png", dpi=90)
     return [directory / "metrics.png", directory / "training.png"]
 
-# %% ../nbs/08a_persistence.ipynb #44b2673d
-def _read_json(path:Path):
-    if not path.exists(): raise RunDirectoryError(f"{path}: missing; the run directory is incomplete")
-    try: return json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as error: raise RunDirectoryError(f"{path}: not valid JSON ({error})") from None
+# %% ../nbs/08a_persistence.ipynb #d7ab8021
+_FIX = "restore the file from a copy of the run, or start a new run in another directory"
 
-def _read_data(path:Path, potential:Potential) -> LabelledData|None:
-    if not path.exists(): return None
+def _read_json(path:Path):
+    if not path.exists(): raise RunDirectoryError(f"{path}: missing; the run directory is incomplete ({_FIX})")
+    try: return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error: raise RunDirectoryError(f"{path}: not valid JSON ({error}); {_FIX}") from None
+
+def _damaged(path:Path, why:str) -> RunDirectoryError: return RunDirectoryError(f"{path}: {why}; {_FIX}")
+
+def _read_npz(path:Path, keys:tuple) -> dict:
     try:
-        with np.load(path, allow_pickle=False) as arrays:
-            data = {key: arrays[key] for key in ("x", "labels", "certain", "min_values", "source")}
-            n = len(data["labels"]) # runs saved before witnesses were kept have none
-            data["witnesses"] = arrays["witnesses"] if "witnesses" in arrays.files else np.full((n, potential.num_phi), np.nan)
-    except (OSError, ValueError, KeyError, EOFError) as error: raise RunDirectoryError(f"{path}: unreadable or truncated ({error})") from None
+        with np.load(path, allow_pickle=False) as arrays: return {key: arrays[key] for key in keys if key in arrays.files}
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error: raise _damaged(path, f"unreadable or truncated ({type(error).__name__})") from None
+
+def _read_data(path:Path, potential:Potential) -> LabelledData:
+    data = _read_npz(path, LabelledData.FIELDS)
+    if any(key not in data for key in ("x", "labels", "certain", "min_values", "source")): raise _damaged(path, "some arrays are missing")
+    n = len(data["labels"]) # runs saved before witnesses were kept have none
+    data.setdefault("witnesses", np.full((n, potential.num_phi), np.nan))
     if data["x"].shape != (n, potential.num_lam) or any(len(data[k]) != n for k in ("certain", "min_values", "source")) or data["witnesses"].shape != (n, potential.num_phi):
-        raise RunDirectoryError(f"{path}: arrays have inconsistent shapes for a potential with {potential.num_lam} couplings and {potential.num_phi} field components")
+        raise _damaged(path, f"arrays have inconsistent shapes for a potential with {potential.num_lam} couplings and {potential.num_phi} field components")
     return LabelledData(data["x"], data["labels"].astype(bool), data["certain"].astype(bool), data["min_values"], data["source"].astype(np.int8),
                         data["witnesses"].astype(np.float64))
 
-def load_learner(directory, truth=None, oracle=None) -> Learner:
-    "Rebuild a Learner from a run directory written by `save_learner`; nothing in it is executed."
+def _check_files(path:Path, config:dict, retrain:bool) -> set:
+    "Verify every data file against the checksums in config.json; returns the names present (version 1: whatever is there)."
+    files = config.get("files")
+    if config["version"] == 1: return {name for name in DATA_FILES if (path / name).exists()}
+    if not isinstance(files, dict): raise _damaged(path / "config.json", "the list of files and checksums is missing")
+    for name, digest in files.items():
+        if name not in DATA_FILES: raise _damaged(path / "config.json", f"names an unknown file {name!r}")
+        file = path / name
+        if name == "model.keras" and retrain: continue # a lost or damaged network is rebuilt from the saved data
+        if not file.exists():
+            if name == "model.keras":
+                raise RunDirectoryError(f"{file}: missing, so the trained network is lost; restore it from a copy, or resume with --retrain "
+                                        f"(retrain=True) to train a new network on the saved data first")
+            raise RunDirectoryError(f"{file}: missing; the run directory is incomplete ({_FIX})")
+        if _checksum(file) != digest:
+            hint = " or resume with --retrain (retrain=True) to train a new network on the saved data" if name == "model.keras" else ""
+            raise RunDirectoryError(f"{file}: damaged or replaced (its checksum differs from the one saved in config.json); restore it from a copy{hint}, "
+                                    f"or start a new run in another directory")
+    return set(files)
+
+def _potential_key(potential:Potential) -> tuple:
+    "The polynomial of a potential, whatever its coupling and field names (older runs saved lam0, lam1, ...)."
+    data = potential.to_dict()
+    return (data["num_phi"], data["num_lam"], json.dumps(data["exponents"]), json.dumps(data["coefficients"]))
+
+def load_learner(directory, truth=None, oracle=None, retrain:bool=False) -> Learner:
+    "Rebuild a Learner from a run directory written by `save_learner`; nothing in it is executed and nothing in it is changed."
     path = Path(directory).resolve()
     if not path.exists() and path.with_name(path.name + ".previous").exists(): path = path.with_name(path.name + ".previous")
-    if not path.is_dir(): raise RunDirectoryError(f"{path}: no such run directory")
-    config = _read_json(path / "config.json")
+    if not path.is_dir(): raise RunDirectoryError(f"{path}: no such run directory; check the path (a run directory holds config.json)")
+    where = path / "config.json"
+    config = _read_json(where)
     if not isinstance(config, dict) or config.get("format") != FORMAT:
-        raise RunDirectoryError(f"{path / 'config.json'}: not a bfbnb run (format {config.get('format') if isinstance(config, dict) else None!r})")
-    if config.get("version") != VERSION: raise RunDirectoryError(f"{path / 'config.json'}: unsupported version {config.get('version')!r}")
+        raise RunDirectoryError(f"{where}: not a bfbnb run (format {config.get('format') if isinstance(config, dict) else None!r}); give the directory of a saved run")
+    if config.get("version") not in (1, VERSION): raise RunDirectoryError(f"{where}: unsupported version {config.get('version')!r}; this bfbnb reads versions 1 and {VERSION}")
+    present = _check_files(path, config, retrain)
     try:
         potential = Potential.from_dict(config["potential"])
         learner_config = LearnerConfig(**config["learner"])
         network = NetworkSpec(config["network"]["num_layers"], config["network"]["units"], NetworkConfig(**config["network"]["config"]),
                               config["network"].get("witness_directions", 0), config["network"].get("witness_dropout", 0.5)) # older runs: none
-    except (KeyError, TypeError, PotentialError) as error: raise RunDirectoryError(f"{path / 'config.json'}: invalid entry ({error})") from None
-    if oracle is None and config["oracle"].get("type") == "minimisation":
-        spec = config["oracle"]
-        oracle = Oracle(potential, spec["num_restarts"], spec["seed"], OracleConfig(**spec["config"]))
-        oracle.rng = _restore_generator(spec["rng"], str(path / "config.json"))
-        if (path / "witnesses.npz").exists():
+        round_index, num_labels, oracle_spec = int(config["round_index"]), int(config["num_labels"]), config["oracle"]
+        validation_source, model_name, run_state = config["validation_source"], config.get("model_name"), config["rng"]
+    except (KeyError, TypeError, ValueError, PotentialError) as error: raise _damaged(where, f"invalid entry ({type(error).__name__}: {error})") from None
+    if round_index > 0 and config["version"] == 1: # version 1 wrote no checksums: at least every part must be there
+        for name in DATA_FILES[1:4] + (("model.keras",) if not retrain else ()):
+            if name not in present: raise RunDirectoryError(f"{path / name}: missing; the run directory is incomplete ({_FIX})")
+    if oracle is None and oracle_spec.get("type") == "minimisation":
+        try: oracle = Oracle(potential, oracle_spec["num_restarts"], oracle_spec["seed"], OracleConfig(**oracle_spec["config"]))
+        except (KeyError, TypeError, ValueError) as error: raise _damaged(where, f"invalid oracle entry ({error})") from None
+        oracle.rng = _restore_generator(oracle_spec.get("rng"), str(where))
+        if "witnesses.npz" in present:
             try: oracle.cache = WitnessCache.load(path / "witnesses.npz", potential, oracle.config.cache_capacity)
-            except ValueError as error: raise RunDirectoryError(str(error)) from None
+            except ValueError as error: raise RunDirectoryError(f"{error}; {_FIX}") from None # the message names the file
+            except (OSError, EOFError, zipfile.BadZipFile) as error: raise _damaged(path / "witnesses.npz", f"unreadable ({type(error).__name__})") from None
     elif oracle is None: raise RunDirectoryError(f"{path}: the run used a custom oracle; pass it again with oracle=")
-    model_name = config.get("model_name")
     if truth is None and model_name is not None: # a catalogue model: reattach its exact truth
         from bfbnb.models import MODEL_NAMES, get_model
-        if model_name in MODEL_NAMES and get_model(model_name).potential == potential: truth = get_model(model_name).truth
+        if model_name in MODEL_NAMES and _potential_key(get_model(model_name).potential) == _potential_key(potential): truth = get_model(model_name).truth
     learner = Learner(potential, oracle, learner_config, network, metrics=[], truth=truth)
-    learner.model_name = model_name
-    learner.rng = _restore_generator(config["rng"], str(path / "config.json"))
-    learner.num_labels, learner.validation_source = int(config["num_labels"]), config["validation_source"]
-    learner.train, learner.validation = _read_data(path / "train.npz", potential), _read_data(path / "validation.npz", potential)
-    if (path / "unlabelled.npz").exists():
-        with np.load(path / "unlabelled.npz", allow_pickle=False) as arrays: learner.unlabelled = arrays["x"]
+    learner.model_name, learner.run_id = model_name, config.get("run_id") or "v1-" + _checksum(where)[:16]
+    learner.rng = _restore_generator(run_state, str(where))
+    learner.num_labels, learner.validation_source = num_labels, validation_source
+    if "train.npz" in present: learner.train = _read_data(path / "train.npz", potential)
+    if "validation.npz" in present: learner.validation = _read_data(path / "validation.npz", potential)
+    if "unlabelled.npz" in present:
+        unlabelled = _read_npz(path / "unlabelled.npz", ("x",)).get("x")
+        if unlabelled is None or unlabelled.ndim != 2 or unlabelled.shape[1] != potential.num_lam: raise _damaged(path / "unlabelled.npz", "no [n, num_lam] array x")
+        learner.unlabelled = unlabelled
     try: learner.metrics = {m.name: m for m in (metric_from_dict(d) for d in _read_json(path / "metrics.json"))}
-    except (ValueError, TypeError) as error: raise RunDirectoryError(f"{path / 'metrics.json'}: {error}") from None
+    except (ValueError, TypeError, KeyError, AttributeError) as error: raise _damaged(path / "metrics.json", f"invalid metric ({type(error).__name__}: {error})") from None
     try: learner.records = [RoundRecord(**r) for r in _read_json(path / "history.json")]
-    except TypeError as error: raise RunDirectoryError(f"{path / 'history.json'}: invalid round record ({error})") from None
-    if (path / "model.keras").exists():
+    except (TypeError, AttributeError) as error: raise _damaged(path / "history.json", f"invalid round record ({error})") from None
+    if len(learner.records) != round_index: raise _damaged(path / "history.json", f"{len(learner.records)} rounds, but config.json says {round_index}")
+    if round_index > 0 and (learner.train is None or learner.validation is None): raise _damaged(path, "the training or validation data are missing")
+    if "model.keras" in present and (path / "model.keras").exists():
         try: learner.model = keras.saving.load_model(path / "model.keras", safe_mode=True)
-        except Exception as error: raise RunDirectoryError(f"{path / 'model.keras'}: cannot be loaded ({type(error).__name__}: {error})") from None
-    if len(learner.records) != config["round_index"]: raise RunDirectoryError(f"{path / 'history.json'}: {len(learner.records)} rounds, config.json says {config['round_index']}")
+        except Exception as error:
+            if not retrain: raise _damaged(path / "model.keras", f"cannot be loaded ({type(error).__name__}); or resume with --retrain (retrain=True)") from None
+    if retrain and learner.train is not None: learner.retrain() # asked for: a fresh network on the saved data
     return learner
 
-# %% ../nbs/08a_persistence.ipynb #9666094f
+# %% ../nbs/08a_persistence.ipynb #957d8788
 EXPORT_SNIPPET = """Trained bfbnb classifier (TensorFlow SavedModel). P(bounded from below) with Monte-Carlo dropout:
 
     import numpy as np, tensorflow as tf
