@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -14,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .models import MODEL_NAMES, get_model
+from .models import COUPLING_NAMES, MODEL_NAMES, get_model
 from .sampling import sample_sphere
 
 # %% auto #0
-__all__ = ['PRESETS', 'DemoSummary', 'run_demo', 'make_learner', 'main']
+__all__ = ['PRESETS', 'DemoSummary', 'run_demo', 'make_learner', 'read_points', 'check_output', 'write_columns', 'main']
 
 # %% ../nbs/90_cli.ipynb #2b66b65e
 @dataclass
@@ -64,100 +66,242 @@ PRESETS = {
     "default": dict(learner={}, network=(5, 128)),
 }
 
+def _potential_for(model:str):
+    "The potential, exact truth (or None), catalogue name (or None) and physics coupling names for a catalogue name or a JSON file."
+    from bfbnb.potential import Potential
+    if model in MODEL_NAMES:
+        entry = get_model(model)
+        return entry.potential, entry.truth, model, list(entry.coupling_names)
+    if Path(model).is_file():
+        potential = Potential.from_json(Path(model).read_text())
+        return potential, None, None, list(potential.lam_names)
+    raise ValueError(f"--model {model!r} is neither a catalogue model ({', '.join(MODEL_NAMES)}) nor a potential JSON file (Potential.to_json)")
+
 def make_learner(model:str, preset:str="tiny", seed:int=0, num_restarts:int=100):
     "A Learner for a catalogue model name or a potential JSON file, sized by a preset."
     from bfbnb.learner import Learner, LearnerConfig, NetworkSpec
     from bfbnb.oracle import Oracle
-    from bfbnb.potential import Potential
     if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
-    if model in MODEL_NAMES: potential, truth, name = get_model(model).potential, get_model(model).truth, model
-    elif Path(model).is_file(): potential, truth, name = Potential.from_json(Path(model).read_text()), None, None
-    else: raise ValueError(f"{model!r} is neither a catalogue model ({', '.join(MODEL_NAMES)}) nor a potential JSON file")
+    potential, truth, name, _ = _potential_for(model)
     settings = PRESETS[preset]
     learner = Learner(potential, Oracle(potential, num_restarts, seed=seed), LearnerConfig(**settings["learner"], seed=seed),
                       NetworkSpec(*settings["network"]), truth=truth)
     learner.model_name = name
     return learner
 
-def _run_rounds(learner, rounds:int, out) -> None:
-    for _ in range(rounds):
-        record = learner.step()
-        learner.save(out)
-        phases = ", ".join(f"{phase} {seconds:.1f}s" for phase, seconds in record.timings.items())
-        sys.stdout.write(f"round {record.round_index}: {record.num_labels:,} labels ({phases})\n" + "".join(f"  {m}\n" for m in record.messages))
-        sys.stdout.flush()
-
-def _read_points(path, num_lam:int) -> np.ndarray:
-    "Coupling points from a CSV file (one point per row, num_lam numbers; a header row is skipped)."
-    rows = []
-    with open(path, newline="") as stream:
-        for index, row in enumerate(csv.reader(stream)):
-            try: rows.append([float(v) for v in row])
-            except ValueError:
-                if index == 0: continue
-                raise ValueError(f"{path}: row {index + 1} is not {num_lam} numbers") from None
-    points = np.array(rows, dtype=np.float64)
-    if points.ndim != 2 or points.shape[1] != num_lam: raise ValueError(f"{path}: expected rows of {num_lam} numbers, got shape {points.shape}")
-    return points
-
-def _write_columns(path, columns:dict):
-    with open(path, "w", newline="") as stream:
-        writer = csv.writer(stream); writer.writerow(list(columns))
-        writer.writerows(zip(*[np.asarray(v).tolist() for v in columns.values()]))
+def _run_rounds(learner, rounds:int, out, force:bool=False) -> None:
+    "Run and save `rounds` rounds with a progress bar on stderr; the metrics of each round and, last, where the run is go to stdout."
+    from tqdm import tqdm
+    from bfbnb.persistence import RunExistsError, check_target, move_aside, run_identity
+    target = check_target(out, learner.run_id, force) # refuse before any training
+    if force and target.exists():
+        try: held = run_identity(target)
+        except RunExistsError: held = "something else"
+        if held is not None and held != learner.run_id: sys.stdout.write(f"--force: moved what was in {target} to {move_aside(target)}\n")
+    started = time.perf_counter()
+    with tqdm(total=rounds, desc="rounds", unit="round", file=sys.stderr, disable=None) as bar:
+        for _ in range(rounds):
+            record = learner.step()
+            learner.save(target)
+            phases = ", ".join(f"{phase} {seconds:.1f}s" for phase, seconds in record.timings.items())
+            bar.write(f"round {record.round_index}: {record.num_labels:,} labels ({phases})\n" + "".join(f"  {m}\n" for m in record.messages), file=sys.stdout, end="")
+            bar.update(1); bar.set_postfix(labels=f"{record.num_labels:,}")
+    sys.stdout.write(f"run saved in {target} ({learner.round_index} rounds, {learner.num_labels:,} labels, {time.perf_counter() - started:.0f} s); "
+                     f"continue it with: bfbnb resume {target} --rounds N\n")
 
 # %% ../nbs/90_cli.ipynb #78a02852
+_SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+
+def read_points(path, names:list[str], aliases:list[str]|None=None) -> tuple[np.ndarray, list[str]]:
+    "Coupling points [n, len(names)] from a CSV-like file and the column names to write back (`aliases`: other names of the same couplings)."
+    path, names = Path(path), list(names)
+    try: text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError: raise ValueError(f"{path}: not a text file; give a CSV file of coupling values") from None
+    lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not lines: raise ValueError(f"{path}: no points; the file is empty")
+    found = [sep for sep in _SEPARATORS if sep in lines[0][1]]
+    if len(found) > 1:
+        raise ValueError(f"{path}: line {lines[0][0]} has both {' and '.join(_SEPARATORS[sep] for sep in found)}; separate values with one of "
+                         f"commas, semicolons, tabs or spaces (decimal commas are not read)")
+    split = (lambda line: [cell.strip() for cell in line.split(found[0])]) if found else str.split
+    rows = [(number, split(line)) for number, line in lines]
+    def number(cell):
+        try: return float(cell)
+        except ValueError: return None
+    order, columns, file_columns = list(range(len(names))), names, names
+    if all(number(cell) is None for cell in rows[0][1]): # a header
+        header, rows = rows[0][1], rows[1:]
+        known = {name: index for index, name in enumerate(names)}
+        for index, name in enumerate(aliases or []): known.setdefault(name, index)
+        unknown = [cell for cell in header if cell not in known]
+        if unknown: raise ValueError(f"{path}: column {unknown[0]!r} is not a coupling of this model; its couplings are {', '.join(names)}"
+                                     + (f" (or {', '.join(aliases)})" if aliases else ""))
+        indices = [known[cell] for cell in header]
+        duplicated = [names[i] for i in set(indices) if indices.count(i) > 1]
+        missing = [names[i] for i in range(len(names)) if i not in indices]
+        if duplicated: raise ValueError(f"{path}: coupling {duplicated[0]} has two columns")
+        if missing: raise ValueError(f"{path}: no column for {', '.join(missing)}; the header must name all {len(names)} couplings")
+        order, file_columns = [indices.index(i) for i in range(len(names))], header
+        columns = [header[k] for k in order]
+    if not rows: raise ValueError(f"{path}: a header but no points")
+    points = np.empty((len(rows), len(names)))
+    for row_index, (line_number, cells) in enumerate(rows):
+        if len(cells) != len(names):
+            raise ValueError(f"{path}: line {line_number} has {len(cells)} values, expected {len(names)} ({', '.join(file_columns)})")
+        values = [number(cell) for cell in cells]
+        for column, value in enumerate(values):
+            if value is None or not np.isfinite(value):
+                what = "is empty" if not cells[column] else f"{cells[column]!r} is not a finite number"
+                raise ValueError(f"{path}: line {line_number}, column {column + 1} ({file_columns[column]}) {what}")
+        points[row_index] = [values[order[k]] for k in range(len(names))]
+    return points, columns
+
+def check_output(path, force:bool=False) -> Path:
+    "`path` as a Path, if an output file may be written there: an existing file is kept unless `force`."
+    path = Path(path)
+    if path.exists() and not force: raise ValueError(f"{path}: already exists; choose another --out, or add --force to replace it")
+    return path
+
+def write_columns(path, columns:dict, force:bool=False) -> Path:
+    "Write named columns to a CSV file atomically; an existing file is kept unless `force`."
+    path = check_output(path, force)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n"); writer.writerow(list(columns))
+    writer.writerows(zip(*[np.asarray(v).tolist() for v in columns.values()]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.writing")
+    temporary.write_text(buffer.getvalue())
+    os.replace(temporary, path)
+    return path
+
+# %% ../nbs/90_cli.ipynb #d4fe63f4
+def _catalogue_help() -> str:
+    return "catalogue models and the order of their couplings (CSV columns may use these names, in any order):\n" + "\n".join(
+        f"  {name}: {', '.join(COUPLING_NAMES[name])}" for name in MODEL_NAMES)
+
+def _quiet_tensorflow(verbose:bool):
+    "Silence TensorFlow's, absl's and CUDA's start-up messages unless `verbose` (before TensorFlow is imported)."
+    if verbose or "tensorflow" in sys.modules: return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+    import logging
+    for name in ("tensorflow", "absl", "h5py"): logging.getLogger(name).setLevel(logging.ERROR)
+    # TensorFlow's C++ start-up lines (absl, oneDNN, CUDA probing) ignore the variables above: hold file descriptor 2 while it starts
+    sys.stderr.flush()
+    saved, quiet = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 2)
+    try:
+        import tensorflow as tf
+        tf.config.list_physical_devices("GPU")
+    finally:
+        os.dup2(saved, 2); os.close(saved); os.close(quiet)
+
+def _parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(prog="bfbnb", description="Bounded-from-below learning for multi-scalar potentials",
+                                     epilog=_catalogue_help(), formatter_class=formatter)
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up messages and log progress")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    model_help = "a catalogue model (see below) or a potential JSON file written by Potential.to_json"
+    demo = commands.add_parser("demo", help="sample a catalogue model and report its exact BFB fraction", epilog=_catalogue_help(), formatter_class=formatter)
+    demo.add_argument("--model", default="2hdm", choices=MODEL_NAMES, help="catalogue model (default 2hdm)")
+    demo.add_argument("--num-points", type=int, default=100_000, help="uniform coupling points to sample (default 100000)")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
+    train = commands.add_parser("train", help="run active learning and save the run directory after every round", epilog=_catalogue_help(), formatter_class=formatter)
+    train.add_argument("--model", default="2hdm", help=model_help + " (default 2hdm)")
+    train.add_argument("--rounds", type=int, default=3, help="rounds to run (round 0 labels the initial points and trains; default 3)")
+    train.add_argument("--out", required=True, help="run directory to create; an existing run there is never overwritten (see --force)")
+    train.add_argument("--preset", default="tiny", choices=list(PRESETS), help="size of the run: tiny (a minute on a laptop), small, default (default tiny)")
+    train.add_argument("--seed", type=int, default=0, help="seed of the run's generators (default 0)")
+    train.add_argument("--force", action="store_true", help="replace a different run in --out: it is moved aside to OUT.replaced-N first, not deleted")
+    resume = commands.add_parser("resume", help="continue a saved run in its own directory")
+    resume.add_argument("directory", help="the run directory written by train")
+    resume.add_argument("--rounds", type=int, default=1, help="more rounds to run (default 1)")
+    resume.add_argument("--retrain", action="store_true", help="the saved network is lost or damaged: train a new one on the saved data first")
+    label = commands.add_parser("label", help="label coupling points from a CSV file with the oracle", epilog=_catalogue_help(), formatter_class=formatter)
+    label.add_argument("points", help="CSV file of coupling points, one per line (header optional, see below)")
+    label.add_argument("--model", default="2hdm", help=model_help + " (default 2hdm)")
+    label.add_argument("--out", required=True, help="CSV file to write: the couplings, bfb, evidence (witness or presumed), min_value")
+    label.add_argument("--restarts", type=int, default=100, help="minimisation starts per point (default 100)")
+    label.add_argument("--seed", type=int, default=0, help="seed of the oracle (default 0)")
+    label.add_argument("--force", action="store_true", help="replace --out if it exists")
+    predict = commands.add_parser("predict", help="predict coupling points from a CSV file with a trained run")
+    predict.add_argument("directory", help="the run directory written by train")
+    predict.add_argument("points", help="CSV file of coupling points, one per line (header optional)")
+    predict.add_argument("--out", required=True, help="CSV file to write: the couplings, probability, bfb, bald, uncertain")
+    predict.add_argument("--num-mc-samples", type=int, default=100, help="Monte-Carlo dropout samples per point (default 100)")
+    predict.add_argument("--uncertainty-quantile", type=float, default=0.95,
+                         help="mark points whose BALD exceeds this quantile of the run's calibration set as uncertain, the cut used in training (default 0.95; 1: no cut)")
+    predict.add_argument("--force", action="store_true", help="replace --out if it exists")
+    serve = commands.add_parser("serve", help="serve the Panel dashboard locally")
+    serve.add_argument("--port", type=int, default=5006, help="TCP port (default 5006)")
+    serve.add_argument("--address", default="127.0.0.1", help="interface to bind (default: this machine only)")
+    serve.add_argument("--show", action="store_true", help="open a browser tab")
+    return parser
+
 def main(argv:list[str]|None=None) -> int:
     "Run the `bfbnb` command line."
-    parser = argparse.ArgumentParser(prog="bfbnb", description="Bounded-from-below learning for multi-scalar potentials")
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="sample a catalogue model and report its exact BFB fraction")
-    demo.add_argument("--model", default="2hdm", choices=MODEL_NAMES)
-    demo.add_argument("--num-points", type=int, default=100_000)
-    demo.add_argument("--seed", type=int, default=0)
-    train = commands.add_parser("train", help="run active learning and save the run directory after every round")
-    train.add_argument("--model", default="2hdm", help=f"catalogue model ({', '.join(MODEL_NAMES)}) or a potential JSON file")
-    train.add_argument("--rounds", type=int, default=3)
-    train.add_argument("--out", required=True, help="run directory")
-    train.add_argument("--preset", default="tiny", choices=list(PRESETS))
-    train.add_argument("--seed", type=int, default=0)
-    resume = commands.add_parser("resume", help="continue a saved run")
-    resume.add_argument("directory"); resume.add_argument("--rounds", type=int, default=1)
-    label = commands.add_parser("label", help="label coupling points from a CSV file with the oracle")
-    label.add_argument("points"); label.add_argument("--model", default="2hdm"); label.add_argument("--out", required=True)
-    label.add_argument("--restarts", type=int, default=100); label.add_argument("--seed", type=int, default=0)
-    predict = commands.add_parser("predict", help="predict coupling points from a CSV file with a trained run")
-    predict.add_argument("directory"); predict.add_argument("points"); predict.add_argument("--out", required=True)
-    predict.add_argument("--num-mc-samples", type=int, default=100)
-    serve = commands.add_parser("serve", help="serve the Panel dashboard locally")
-    serve.add_argument("--port", type=int, default=5006); serve.add_argument("--address", default="127.0.0.1", help="interface to bind (default: this machine only)")
-    serve.add_argument("--show", action="store_true", help="open a browser tab")
+    parser = _parser()
     arguments = parser.parse_args(argv)
+    _quiet_tensorflow(arguments.verbose)
     try: return _dispatch(arguments)
-    except (ValueError, OSError) as error: parser.exit(2, f"bfbnb {arguments.command}: error: {error}\n")
+    except (ValueError, OSError, RuntimeError) as error: parser.exit(2, f"bfbnb {arguments.command}: error: {error}\n")
+
+def _check_arguments(arguments):
+    "Refuse invalid values with the rules of the settings dataclasses."
+    from bfbnb.learner import LearnerConfig, check_count, check_setting
+    for flag, minimum in (("rounds", 1), ("num_points", 1), ("restarts", 1)):
+        if hasattr(arguments, flag): check_count(getattr(arguments, flag), "--" + flag.replace("_", "-"), minimum)
+    for flag in ("seed", "num_mc_samples"):
+        if hasattr(arguments, flag): check_setting(LearnerConfig, flag, getattr(arguments, flag), "--" + flag.replace("_", "-"))
+    if hasattr(arguments, "uncertainty_quantile") and not 0 < arguments.uncertainty_quantile <= 1:
+        raise ValueError(f"--uncertainty-quantile = {arguments.uncertainty_quantile!r} is invalid: it must be a number in (0, 1]")
+    if arguments.command == "serve" and not 0 <= arguments.port <= 65535: raise ValueError(f"--port {arguments.port} is not a TCP port (0-65535)")
 
 def _dispatch(arguments) -> int:
+    _check_arguments(arguments)
     if arguments.command == "demo":
-        if arguments.num_points < 1: raise ValueError("--num-points must be at least 1")
         sys.stdout.write("\n".join(run_demo(arguments.model, arguments.num_points, arguments.seed).lines()) + "\n")
+        sys.stdout.write(f"  couplings, in order: {', '.join(COUPLING_NAMES[arguments.model])}\n")
     elif arguments.command == "train":
-        _run_rounds(make_learner(arguments.model, arguments.preset, arguments.seed), arguments.rounds, arguments.out)
+        from bfbnb.persistence import check_target
+        learner = make_learner(arguments.model, arguments.preset, arguments.seed)
+        check_target(arguments.out, learner.run_id, arguments.force)
+        _run_rounds(learner, arguments.rounds, arguments.out, arguments.force)
     elif arguments.command == "resume":
         from bfbnb.persistence import load_learner
-        _run_rounds(load_learner(arguments.directory), arguments.rounds, arguments.directory)
+        _run_rounds(load_learner(arguments.directory, retrain=arguments.retrain), arguments.rounds, arguments.directory)
     elif arguments.command == "label":
         from bfbnb.oracle import Oracle
-        potential = make_learner(arguments.model).potential
-        result = Oracle(potential, arguments.restarts, seed=arguments.seed).label(_read_points(arguments.points, potential.num_lam))
-        _write_columns(arguments.out, {"bfb": result.labels.astype(int), "certain": result.certain.astype(int), "min_value": result.min_values})
-        sys.stdout.write(result.summary() + "\n")
+        potential, _, _, names = _potential_for(arguments.model)
+        points, columns = read_points(arguments.points, names, potential.lam_names)
+        check_output(arguments.out, arguments.force) # refuse before the work
+        result = Oracle(potential, arguments.restarts, seed=arguments.seed).label(points)
+        evidence = np.where(result.certain & ~result.labels, "witness", "presumed")
+        write_columns(arguments.out, {**{c: points[:, k] for k, c in enumerate(columns)}, "bfb": result.labels.astype(int), "evidence": evidence,
+                                      "min_value": result.min_values}, arguments.force)
+        sys.stdout.write(f"{result.summary()}\nnot BFB with a witness phi* (a proof): {int((result.certain & ~result.labels).sum()):,}; "
+                         f"BFB presumed (no negative V found in {arguments.restarts} starts): {int(result.labels.sum()):,}\nwrote {arguments.out}\n")
     elif arguments.command == "serve":
-        if not 0 <= arguments.port <= 65535: raise ValueError(f"--port {arguments.port} is not a TCP port (0-65535)")
         from bfbnb.dashboard import serve
         sys.stdout.write(f"bfbnb dashboard on http://{arguments.address}:{arguments.port}/ (Ctrl-C to stop)\n"); sys.stdout.flush()
         serve(arguments.port, arguments.address, show=arguments.show)
-    elif arguments.command == "predict":
-        from bfbnb.persistence import load_learner
-        learner = load_learner(arguments.directory)
-        prediction = learner.predict(_read_points(arguments.points, learner.potential.num_lam), arguments.num_mc_samples)
-        _write_columns(arguments.out, {"probability": prediction["probability"], "bfb": prediction["label"].astype(int), "bald": prediction["bald"]})
+    elif arguments.command == "predict": _predict(arguments)
     return 0
+
+def _predict(arguments):
+    from bfbnb.persistence import load_learner
+    learner = load_learner(arguments.directory)
+    if learner.model is None: raise ValueError(f"{arguments.directory}: the run has no trained network yet; run `bfbnb resume {arguments.directory}` first")
+    names = list(COUPLING_NAMES[learner.model_name]) if learner.model_name in COUPLING_NAMES else list(learner.potential.lam_names)
+    points, columns = read_points(arguments.points, names, learner.potential.lam_names)
+    check_output(arguments.out, arguments.force)
+    prediction = learner.predict(points, arguments.num_mc_samples)
+    quantile = arguments.uncertainty_quantile
+    threshold = np.inf if quantile >= 1 else learner.calibration_uncertainties("bald", 20_000, (quantile,))[quantile]
+    uncertain = prediction["bald"] > threshold
+    write_columns(arguments.out, {**{c: points[:, k] for k, c in enumerate(columns)}, "probability": prediction["probability"],
+                                  "bfb": prediction["label"].astype(int), "bald": prediction["bald"], "uncertain": uncertain.astype(int)}, arguments.force)
+    cut = "no uncertainty cut" if quantile >= 1 else f"uncertain: BALD above {threshold:.4g}, the {quantile:g} quantile over uniform points predicted BFB"
+    sys.stdout.write(f"{len(points):,} points: {int(prediction['label'].sum()):,} predicted BFB (MC mean P(BFB) > 0.5), "
+                     f"{int(uncertain.sum()):,} uncertain ({cut}); predictions are presumptions, not proofs\nwrote {arguments.out}\n")

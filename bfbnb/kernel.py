@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import numpy as np
-import tensorflow as tf
 
 # %% auto #0
 __all__ = ['check_array', 'QuarticKernel']
@@ -40,6 +39,7 @@ class _Tables:
 
 # %% ../nbs/00a_kernel.ipynb #3a75c610
 def _build_graphs(t:_Tables, coefficients, num_phi, num_lam, dtype):
+    import tensorflow as tf # imported on first use, so that `bfbnb --help` and the catalogue load without it
     "Trace the kernel's TensorFlow graph functions for one dtype."
     coefficients_t = tf.constant(coefficients.T, dtype) # [num_monomials, num_lam]
     coefficients_a = tf.constant(coefficients, dtype) # [num_lam, num_monomials]
@@ -124,6 +124,7 @@ class QuarticKernel:
 
     def _graph(self, dtype):
         "The traced graph functions for one dtype, built on first use."
+        import tensorflow as tf
         dtype = tf.as_dtype(dtype)
         if dtype not in self._graphs: self._graphs[dtype] = _build_graphs(self._tables, self.coefficients, self.num_phi, self.num_lam, dtype)
         return self._graphs[dtype]

@@ -19,9 +19,9 @@ from .potential import Potential
 from .sampling import bisect_boundary, check_rng, hop_sample, sample_sphere
 
 # %% auto #0
-__all__ = ['LORENTZ_METRIC', 'MODEL_NAMES', 'two_hdm', 'inert_two_hdm', 'three_hdm_u1u1', 'three_hdm_z2z2', 'georgi_machacek',
-           'precustodial_georgi_machacek', 'bilinear_matrix_2hdm', 'truth_2hdm', 'margin_2hdm', 'truth_inert_2hdm',
-           'truth_gm', 'Model', 'get_model', 'sample_near_boundary']
+__all__ = ['LORENTZ_METRIC', 'MODEL_NAMES', 'COUPLING_NAMES', 'two_hdm', 'inert_two_hdm', 'three_hdm_u1u1', 'three_hdm_z2z2',
+           'georgi_machacek', 'precustodial_georgi_machacek', 'bilinear_matrix_2hdm', 'truth_2hdm', 'margin_2hdm',
+           'truth_inert_2hdm', 'truth_gm', 'Model', 'get_model', 'sample_near_boundary']
 
 # %% ../nbs/03_models.ipynb #ed40831f
 def _inner(a:sp.Matrix, b:sp.Matrix) -> sp.Expr: return sp.expand((Dagger(a) * b)[0, 0])
@@ -178,6 +178,7 @@ class Model:
     potential: Potential # the compiled potential
     truth: Callable[[np.ndarray], np.ndarray]|None # [num_points, num_lam] -> [num_points] bool, or None
     reference: str # where the parametrisation comes from
+    coupling_names: tuple = () # the couplings' names in the papers' convention, in the order of `potential`'s couplings
 
 _CATALOGUE = {
     "2hdm": ("General two-Higgs-doublet model", two_hdm, 5, 10, truth_2hdm, "hep-ph/0609018 Eq. (1); BFBrain V_2HDM"),
@@ -188,6 +189,16 @@ _CATALOGUE = {
     "precustodial_gm": ("Precustodial Georgi-Machacek model", precustodial_georgi_machacek, 10, 10, None, "arXiv:2012.13947 Eq. (3.4); BFBrain V_Precustodial"),
 }
 MODEL_NAMES = tuple(_CATALOGUE)
+_PAIRS = ("12", "13", "23")
+COUPLING_NAMES = { # physics names of each catalogue model's couplings, in order (complex couplings as re_, im_ pairs)
+    "2hdm": ("lambda1", "lambda2", "lambda3", "lambda4", "re_lambda5", "im_lambda5", "re_lambda6", "im_lambda6", "re_lambda7", "im_lambda7"),
+    "inert_2hdm": ("lambda1", "lambda2", "lambda3", "lambda4", "lambda5"),
+    "3hdm_u1u1": ("lambda11", "lambda22", "lambda33") + tuple(f"lambda{p}" for p in _PAIRS) + tuple(f"lambda{p}p" for p in _PAIRS),
+    "3hdm_z2z2": (("lambda11", "lambda22", "lambda33") + tuple(f"lambda{p}" for p in _PAIRS) + tuple(f"lambda{p}p" for p in _PAIRS)
+                  + tuple(f"{part}_lambda{p}pp" for p in _PAIRS for part in ("re", "im"))),
+    "gm": tuple(f"lambda{i}" for i in range(1, 6)),
+    "precustodial_gm": tuple(f"lambda{i}" for i in range(1, 11)),
+}
 
 @lru_cache(maxsize=None)
 def get_model(name:str) -> Model:
@@ -195,9 +206,9 @@ def get_model(name:str) -> Model:
     if name not in _CATALOGUE:
         raise ValueError(f"unknown model {name!r}; the catalogue has {', '.join(MODEL_NAMES)}")
     title, function, num_phi, num_lam, truth, reference = _CATALOGUE[name]
-    return Model(name, title, Potential.from_function(function, num_phi, num_lam), truth, reference)
+    return Model(name, title, Potential.from_function(function, num_phi, num_lam), truth, reference, COUPLING_NAMES[name])
 
-# %% ../nbs/03_models.ipynb #a9307c6f
+# %% ../nbs/03_models.ipynb #d1084ab0
 def sample_near_boundary(truth:Callable[[np.ndarray], np.ndarray], # exact BFB condition, [n, dim] -> [n] bool
                          dim:int, # number of couplings
                          num_points:int, # size of the sample

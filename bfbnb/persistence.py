@@ -26,7 +26,8 @@ from .potential import Potential, PotentialError
 
 # %% auto #0
 __all__ = ['FORMAT', 'VERSION', 'DATA_FILES', 'VIEW_FILES', 'EXPORT_SNIPPET', 'RunDirectoryError', 'RunExistsError',
-           'run_identity', 'check_target', 'save_learner', 'write_plots', 'load_learner', 'export_saved_model']
+           'run_identity', 'check_target', 'move_aside', 'save_learner', 'write_plots', 'load_learner',
+           'export_saved_model']
 
 # %% ../nbs/08a_persistence.ipynb #294d51a0
 FORMAT, VERSION = "bfbnb-run", 2 # version 1 (no run id, no checksums) still loads
@@ -80,7 +81,9 @@ def check_target(directory, run_id:str, force:bool=False) -> Path:
     raise RunExistsError(f"{target}: already holds another run; continue that one with `bfbnb resume {target}` (Learner.load), "
                          f"save this one to another directory, or replace it with --force (force=True), which moves it aside first")
 
-def _move_aside(target:Path) -> Path:
+def move_aside(directory) -> Path:
+    "Rename `directory` to the first free `NAME.replaced-N` beside it (nothing is deleted); returns the new path."
+    target = Path(directory)
     for index in itertools.count(1):
         aside = target.with_name(f"{target.name}.replaced-{index}")
         if not aside.exists():
@@ -91,7 +94,7 @@ def save_learner(learner:Learner, directory, force:bool=False) -> Path:
     "Write `learner`'s run to `directory` atomically; refuses a directory holding another run unless `force` (it is moved aside)."
     target = check_target(directory, learner.run_id, force)
     for old in (target, target.with_name(target.name + ".previous")):
-        if force and old.exists() and _held_by(old) != learner.run_id: _move_aside(old)
+        if force and old.exists() and _held_by(old) != learner.run_id: move_aside(old)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=target.name + ".saving-", dir=target.parent))
     try:
