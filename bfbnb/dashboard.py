@@ -22,6 +22,7 @@ from .explore import (SliceSpec, columns_to_csv, default_base, metric_plot, poin
                            uncertain_points)
 from .learner import Learner, record_columns
 from .models import get_model
+from .persistence import RunExistsError, check_target, run_identity
 from .runner import Runner, RunnerBusy, RunSettings, build_potential, learner_from_settings
 from .scores import SAMPLE_SCORES, SCORES, SELECTION_METHODS
 
@@ -102,7 +103,15 @@ def _start(self) -> bool:
     return self._launch(self.rounds)
 
 def _launch(self, num_rounds:int) -> bool:
-    self.runner.directory = Path(self.directory) if self.directory.strip() else None
+    directory = Path(self.directory.strip()) if self.directory.strip() else None
+    if directory is not None: # never save over a run this session did not load: refuse before the first round
+        try: check_target(directory, self.learner.run_id)
+        except RunExistsError:
+            try: held = run_identity(directory) is not None
+            except RunExistsError as error: self.error = f"Not started: {error}"; return False
+            if held: self.error = f"Not started: {directory} holds another run. Press Resume to continue that run, or type another directory to save this one."
+            return False
+    self.runner.directory = directory
     try: self.runner.start(self.learner, num_rounds)
     except RunnerBusy as error:
         self.error = str(error)
@@ -112,19 +121,19 @@ def _launch(self, num_rounds:int) -> bool:
     return True
 
 def _resume(self) -> bool:
-    "Continue the current learner, or load the run in `directory` and continue it, for `rounds` rounds."
+    "Load the run in `directory` and continue it (or, with no directory typed, continue this session's run) for `rounds` rounds."
     if self.runner.running:
         self.error = "A run is already in progress."
         return False
-    if self.learner is None:
-        if not self.directory.strip():
-            self.error = "Nothing to resume: give the run directory of a saved run."
-            return False
-        try: self.learner = Learner.load(self.directory)
+    if self.directory.strip(): # always the typed run, never the in-memory learner saved into it
+        try: learner = Learner.load(self.directory.strip())
         except (ValueError, OSError) as error:
             self.error = f"Cannot resume: {error}"
             return False
-        self.records, self.num_records = list(self.learner.records), len(self.learner.records)
+        self.learner, self.records, self.num_records = learner, list(learner.records), len(learner.records)
+    elif self.learner is None:
+        self.error = "Nothing to resume: give the run directory of a saved run."
+        return False
     return self._launch(self.rounds)
 
 def _pause(self): "Finish the current round, then stop."; self.runner.pause(); self.status = "pausing after this round"
@@ -152,7 +161,7 @@ def _poll(self) -> list:
 DashboardState.start, DashboardState._launch, DashboardState.resume = _start, _launch, _resume
 DashboardState.pause, DashboardState.stop, DashboardState.poll = _pause, _stop, _poll
 
-# %% ../nbs/11_dashboard.ipynb #ab06ce1d
+# %% ../nbs/11_dashboard.ipynb #59a0e72b
 def _escape_markdown(text:str) -> str:
     "Show text literally in a Markdown pane (a potential's ** and * are not emphasis)."
     return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
@@ -194,7 +203,7 @@ class RunView(pn.viewable.Viewer):
         status = pn.pane.Markdown(self.state.param.status.rx.pipe(lambda s: f"**Status:** {s}"), css_classes=["bfbnb-status"])
         return pn.Column("### Run", f"Device: **{compute_device()}**", pn.Row(self.start, self.pause, self.stop, self.resume), status, settings)
 
-# %% ../nbs/11_dashboard.ipynb #59a0e72b
+# %% ../nbs/11_dashboard.ipynb #6b3b8bcf
 LIVE_PLOTS = {"F1 (no cut, 0.95 cut)": ["validation_f_score/f1@1", "validation_f_score/f1@0.95"],
               "Delta F (unlabelled)": ["unlabelled_delta_f/delta_f"], "pool score": ["pool_score/mean", "pool_score/max"],
               "oracle labels per second": ["labels_per_second"]}
@@ -228,7 +237,7 @@ class LiveView(pn.viewable.Viewer):
     def __panel__(self):
         return pn.Column("### Live metrics", pn.Row("metrics against:", self.x_axis), pn.GridBox(*[pn.pane.HoloViews(plot, backend="bokeh") for plot in self.plots], ncols=2))
 
-# %% ../nbs/11_dashboard.ipynb #6b3b8bcf
+# %% ../nbs/11_dashboard.ipynb #e6332576
 class ExplorerView(pn.viewable.Viewer):
     "Slice maps of P(BFB) and uncertainty with calibration contours, truth and errors; click for details."
     def __init__(self, state:DashboardState, **params):
@@ -298,7 +307,7 @@ class ExplorerView(pn.viewable.Viewer):
         controls = pn.Column("### Uncertain-region explorer", self.x_axis, self.y_axis, self.x_range, self.y_range, self.base, self.resolution, self.score, self.draw, self.message)
         return pn.Row(controls, pn.Column(self.plot, "#### Clicked point", self.details, "#### Most uncertain points of the last pool", self.table, self.download))
 
-# %% ../nbs/11_dashboard.ipynb #15e815f8
+# %% ../nbs/11_dashboard.ipynb #35af0c56
 class App(pn.viewable.Viewer):
     "The whole dashboard for one session: editor, run controls, live plots, explorer."
     def __init__(self, state:DashboardState|None=None, poll_period_ms:int=250, **params):
