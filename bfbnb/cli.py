@@ -20,7 +20,8 @@ from .models import COUPLING_NAMES, MODEL_NAMES, get_model
 from .sampling import sample_sphere
 
 # %% auto #0
-__all__ = ['PRESETS', 'DemoSummary', 'run_demo', 'make_learner', 'read_points', 'check_output', 'write_columns', 'main']
+__all__ = ['PRESETS', 'DemoSummary', 'run_demo', 'make_learner', 'read_points', 'check_output', 'write_columns', 'build_parser',
+           'main']
 
 # %% ../nbs/90_cli.ipynb #2b66b65e
 @dataclass
@@ -196,7 +197,7 @@ def _quiet_tensorflow(verbose:bool):
     finally:
         os.dup2(saved, 2); os.close(saved); os.close(quiet)
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(prog="bfbnb", description="Bounded-from-below learning for multi-scalar potentials",
                                      epilog=_catalogue_help(), formatter_class=formatter)
@@ -241,7 +242,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv:list[str]|None=None) -> int:
     "Run the `bfbnb` command line."
-    parser = _parser()
+    parser = build_parser()
     arguments = parser.parse_args(argv)
     _quiet_tensorflow(arguments.verbose)
     try: return _dispatch(arguments)

@@ -197,8 +197,13 @@ def _check_files(path:Path, config:dict, retrain:bool) -> set:
     files = config.get("files")
     if config["version"] == 1: return {name for name in DATA_FILES if (path / name).exists()}
     if not isinstance(files, dict): raise _damaged(path / "config.json", "the list of files and checksums is missing")
+    unknown = [name for name in files if name not in DATA_FILES]
+    if unknown: raise _damaged(path / "config.json", f"names an unknown file {unknown[0]!r}")
+    differing = [name for name, digest in files.items() if (path / name).exists() and _checksum(path / name) != digest]
+    if len(differing) > 1: # one config.json against several files: the config.json is the stranger
+        raise _damaged(path / "config.json", f"does not belong to the files beside it ({len(differing)} of {len(files)} checksums differ; "
+                                             f"was it replaced by another run's?)")
     for name, digest in files.items():
-        if name not in DATA_FILES: raise _damaged(path / "config.json", f"names an unknown file {name!r}")
         file = path / name
         if name == "model.keras" and retrain: continue # a lost or damaged network is rebuilt from the saved data
         if not file.exists():
@@ -206,7 +211,7 @@ def _check_files(path:Path, config:dict, retrain:bool) -> set:
                 raise RunDirectoryError(f"{file}: missing, so the trained network is lost; restore it from a copy, or resume with --retrain "
                                         f"(retrain=True) to train a new network on the saved data first")
             raise RunDirectoryError(f"{file}: missing; the run directory is incomplete ({_FIX})")
-        if _checksum(file) != digest:
+        if name in differing:
             hint = " or resume with --retrain (retrain=True) to train a new network on the saved data" if name == "model.keras" else ""
             raise RunDirectoryError(f"{file}: damaged or replaced (its checksum differs from the one saved in config.json); restore it from a copy{hint}, "
                                     f"or start a new run in another directory")

@@ -22,6 +22,11 @@ TINY = dict(initial_size=400, validation_size=1000, num_batches=2, batch_size=40
             num_mc_samples=8, epochs=15, patience=5, seed=11)
 
 
+def _sha256(path):
+    import hashlib
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def tiny(model_name="2hdm", **overrides):
     model = get_model(model_name)
     config = LearnerConfig(**{**TINY, **overrides})
@@ -125,8 +130,8 @@ def test_bad_input(tmp_path):
     model = get_model("2hdm")
     with pytest.raises(ValueError, match="use_truth needs an exact truth"):
         Learner(model.potential, config=LearnerConfig(use_truth=True))
-    with pytest.raises(ValueError, match="save_every needs a directory"):
-        tiny().run(1, save_every=1)
+    with pytest.raises(ValueError, match="num_rounds = 0 is invalid: it must be an integer >= 1"):
+        tiny().run(0)
     (tmp_path / "foreign").mkdir()
     (tmp_path / "foreign" / "config.json").write_text('{"format": "something-else"}')
     with pytest.raises(RunDirectoryError, match="config.json: not a bfbnb run"):
@@ -146,12 +151,18 @@ def test_bad_witness_arrays_and_runs_saved_before_witness_features(tmp_path):
     with np.load(tmp_path / "run" / "train.npz") as stored:
         arrays = {key: stored[key] for key in stored.files}
     np.savez(tmp_path / "run" / "train.npz", **{**arrays, "witnesses": arrays["witnesses"][:, :2]})
+    with pytest.raises(RunDirectoryError, match="train.npz: damaged or replaced"):  # the checksum in config.json catches it first
+        Learner.load(tmp_path / "run")
+    config = json.loads((tmp_path / "run" / "config.json").read_text())
+    config["files"]["train.npz"] = _sha256(tmp_path / "run" / "train.npz")  # a consistent checksum: the shapes are still checked
+    (tmp_path / "run" / "config.json").write_text(json.dumps(config))
     with pytest.raises(RunDirectoryError, match="train.npz: arrays have inconsistent shapes .* 5 field components"):
         Learner.load(tmp_path / "run")
-    # a run saved before witnesses were kept: no witness array, no witness_directions entry -> plain network from then on
+    # a run saved before witnesses were kept (format version 1: no run id, no checksums, no witness array,
+    # no witness_directions entry) -> loads, and uses the plain network from then on
     np.savez(tmp_path / "run" / "train.npz", **{key: value for key, value in arrays.items() if key != "witnesses"})
-    config = json.loads((tmp_path / "run" / "config.json").read_text())
-    del config["network"]["witness_directions"]
+    del config["network"]["witness_directions"], config["files"], config["run_id"]
+    config["version"] = 1
     (tmp_path / "run" / "config.json").write_text(json.dumps(config))
     old = Learner.load(tmp_path / "run", truth=get_model("inert_2hdm").truth)
     assert np.isnan(old.train.witnesses).all() and old.network.witness_directions == 0
