@@ -42,14 +42,20 @@ def label_chunk_task(description:dict, lam:np.ndarray, snapshot:tuple, call_seed
 
 # %% ../nbs/04b_distributed.ipynb #7acd48ef
 def connect(client):
-    "A `distributed.Client` for `client` (a Client, an address, or 'local'/True) and whether we own it."
+    "A `distributed.Client` for `client` (a Client, an address, 'local'/True or 'processes') and whether we own it."
     from distributed import Client, LocalCluster
     if isinstance(client, Client): return client, False
-    if client is True or client == "local":
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    if client is True or client == "local": # threads in this process: safe from a plain script, and TensorFlow releases the GIL
+        return Client(LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None)), True
+    if client == "processes":
+        try: cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        except RuntimeError as error:
+            if "failed to start" not in str(error): raise
+            raise RuntimeError("client='processes' starts worker processes, which import your script again: put the script's code under "
+                               "`if __name__ == \"__main__\":`, or use client='local' (threads)") from None
         return Client(cluster), True
     if isinstance(client, str): return Client(client), True
-    raise TypeError(f"client must be a distributed.Client, a scheduler address or 'local', got {type(client).__name__}")
+    raise TypeError(f"client must be a distributed.Client, a scheduler address, 'local' or 'processes', got {type(client).__name__}")
 
 def map_chunks(oracle:Oracle, chunks:list[np.ndarray], snapshot:tuple, call_seed:int, client) -> list:
     "Run `oracle`'s chunk labelling on Dask workers; results come back in chunk order."

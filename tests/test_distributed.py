@@ -57,3 +57,28 @@ def test_killed_worker_chunk_is_recomputed(cluster_client):
     assert len(remote) == len(points)
     assert np.array_equal(remote.labels, local.labels) and np.array_equal(remote.certain, local.certain)
     assert np.allclose(remote.min_values, local.min_values, rtol=1e-9, atol=1e-12)
+
+
+SCRIPT = """
+import numpy as np
+from bfbnb.models import get_model
+from bfbnb.oracle import Oracle
+from bfbnb.sampling import sample_sphere
+model = get_model("inert_2hdm")
+points = sample_sphere(200, 5, np.random.default_rng(0))
+result = Oracle(model.potential, 10, seed=0).label(points, client={client!r})
+print("LABELLED", int(result.labels.sum()), bool((result.labels == model.truth(points)).all()))
+"""
+
+
+@pytest.mark.slow
+def test_local_client_works_from_a_plain_script_and_processes_say_what_to_add(tmp_path):
+    import subprocess
+    import sys
+    script = tmp_path / "scan.py"  # no `if __name__ == "__main__":` guard, as people write scripts
+    script.write_text(SCRIPT.format(client="local"))
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "LABELLED" in result.stdout and result.stdout.strip().endswith("True"), result.stderr[-2000:]
+    script.write_text(SCRIPT.format(client="processes"))
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and 'if __name__ == "__main__":' in result.stderr.splitlines()[-1]
