@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import io
 import keyword
+import math
 import re
 import tokenize
 
@@ -42,6 +43,7 @@ ALLOWED_FUNCTIONS = {"sqrt": sp.sqrt, "conjugate": sp.conjugate, "re": sp.re, "i
 ALLOWED_CONSTANTS = {"I": sp.I, "pi": sp.pi}
 MAX_TEXT_LENGTH = 100_000 # characters; a quartic potential is far shorter
 MAX_FIELD_POWER = 4 # largest power of an expression containing symbols
+_LARGEST = sp.Integer(10) ** 300 # numerators and denominators of numbers stay below this (float range)
 _ALLOWED_OPERATORS = {"+", "-", "*", "/", "**", "(", ")", "[", "]", ","}
 _OPERATOR_HINTS = {"^": "write powers with ** (phi0**2), not ^",
                    ".": "attribute access and methods are not allowed; use the functions sqrt, conjugate, re, im, Abs",
@@ -114,6 +116,8 @@ class _Builder:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(node, f"the constant {value!r} is not allowed")
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, "the number is too large for a float", hint="couplings are directions: scale the term down")
         return sp.Integer(value) if isinstance(value, int) else sp.Rational(repr(value))
 
     def visit_Name(self, node):
@@ -153,11 +157,19 @@ class _Builder:
         left, right = self.build(node.left), self.build(node.right)
         if op is ast.Add: return left + right
         if op is ast.Sub: return left - right
-        if op is ast.Mult: return left * right
+        if op is ast.Mult: return self._in_range(node, left * right)
         if op is ast.Div:
             if right == 0: self.fail(node.right, "division by zero")
-            return left / right
-        return self._power(node, left, right)
+            return self._in_range(node, left / right)
+        return self._in_range(node, self._power(node, left, right))
+
+    def _in_range(self, node, value):
+        "Refuse a product, quotient or power whose number factor is beyond float range (sympy would carry it exactly, digit by digit)."
+        number = value.as_coeff_Mul()[0] if isinstance(value, sp.Expr) else value
+        if isinstance(number, sp.Rational) and (abs(number.p) > _LARGEST or number.q > _LARGEST):
+            self.fail(node, f"a number in this term is too {'large' if abs(number.p) > number.q else 'small'} (beyond 1e300)",
+                      hint="couplings are directions: rescale the term")
+        return value
 
     def _power(self, node, base, exponent):
         if not exponent.is_number: self.fail(node.right, "an exponent must be a number")

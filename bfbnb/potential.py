@@ -59,6 +59,11 @@ def _tables(expression, phi, lam):
     expanded = sp.expand(expression)
     if expanded == 0: raise PotentialError("V is identically zero once expanded")
     terms = sp.Add.make_args(expanded)
+    limit = sp.Integer(10) ** 300 # checked before any term is printed: a number beyond float range has thousands of digits
+    for term in terms:
+        number = term.as_coeff_Mul()[0]
+        if isinstance(number, sp.Rational) and (abs(number.p) > limit or number.q > limit) or (isinstance(number, sp.Float) and not 1e-300 < abs(number) < 1e300):
+            raise PotentialError("a coefficient of V is beyond float range (above 1e300 or below 1e-300) once expanded; rescale the couplings")
     def not_polynomial(term):
         try: sp.Poly(term, *phi)
         except sp.PolynomialError: return f"V is not a polynomial in the fields: the term {term} is not"
