@@ -48,3 +48,14 @@ def test_only_the_dashboard_imports_panel_and_only_the_widgets_import_ipywidgets
     code = ("import sys, bfbnb.learner, bfbnb.runner, bfbnb.explore, bfbnb.persistence, bfbnb.cli;"
             "bad = [m for m in ('panel', 'ipywidgets', 'bokeh') if m in sys.modules]; assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_readme_lists_each_catalogue_models_coupling_order():
+    import re
+    from bfbnb.models import COUPLING_NAMES
+    readme = (ROOT / "README.md").read_text()
+    for name, names in COUPLING_NAMES.items():
+        row = re.search(rf"\| `{name}` \| (.*) \|", readme)
+        assert row, name
+        shown = row.group(1).split(", ")
+        assert shown == list(names) or (shown[-2] == "..." and shown[0] == names[0] and shown[-1] == names[-1]), (name, shown)
