@@ -23,7 +23,7 @@ __all__ = ['CLASSES', 'COLOURS', 'calibration_set', 'calibration_rank', 'quantil
 # %% ../nbs/12_analysis.ipynb #983c3036
 def calibration_set(learner:Learner, score:str="bald", num_points:int=100_000, num_mc_samples:int|None=None) -> np.ndarray:
     "Sorted `score` values of uniform points predicted BFB: the reference for `calibration_rank`."
-    prediction = learner.predict(sample_sphere(num_points, learner.potential.num_lam, learner.rng), num_mc_samples, scores=(score,))
+    with learner.untouched(): prediction = learner.predict(sample_sphere(num_points, learner.potential.num_lam, learner.rng), num_mc_samples, scores=(score,))
     values = np.sort(prediction[score][prediction["label"]])
     if len(values) == 0: raise ValueError(f"none of {num_points:,} uniform points is predicted BFB: raise num_points")
     return values
@@ -58,20 +58,21 @@ class SliceScan:
 def slice_scan(learner:Learner, spec:SliceSpec, calibration:np.ndarray, score:str="bald", num_random:int|None=None,
                truth:str|None="exact", rng=None) -> SliceScan:
     "Scan a slice (grid, or `num_random` uniform points in its box); truth: 'exact', 'oracle' or None."
-    if num_random is None: points = spec.grid()[2]
-    else:
-        rng = check_rng(rng if rng is not None else learner.rng)
-        points = np.repeat(spec.base[None], num_random, axis=0)
-        points[:, spec.x_axis], points[:, spec.y_axis] = rng.uniform(*spec.x_range, num_random), rng.uniform(*spec.y_range, num_random)
-    prediction = learner.predict(points, scores=(score,))
-    rank = calibration_rank(prediction[score], calibration)
-    if truth == "exact":
-        if learner.truth is None: raise ValueError("this model has no exact truth: pass truth='oracle' or None")
-        labels = np.asarray(learner.truth(points), bool)
-    elif truth == "oracle": labels = learner.oracle.label(points).labels
-    elif truth is None: labels = None
-    else: raise ValueError(f"truth = {truth!r}: choose 'exact', 'oracle' or None")
-    return SliceScan(spec, points, prediction["probability"], prediction[score], rank, quantile_class(prediction["label"], rank), labels)
+    with learner.untouched(): # a look: the run's generators, noise and oracle cache are left as they were
+        if num_random is None: points = spec.grid()[2]
+        else:
+            rng = check_rng(rng if rng is not None else learner.rng)
+            points = np.repeat(spec.base[None], num_random, axis=0)
+            points[:, spec.x_axis], points[:, spec.y_axis] = rng.uniform(*spec.x_range, num_random), rng.uniform(*spec.y_range, num_random)
+        prediction = learner.predict(points, scores=(score,))
+        rank = calibration_rank(prediction[score], calibration)
+        if truth == "exact":
+            if learner.truth is None: raise ValueError("this model has no exact truth: pass truth='oracle' or None")
+            labels = np.asarray(learner.truth(points), bool)
+        elif truth == "oracle": labels = learner.oracle.label(points).labels
+        elif truth is None: labels = None
+        else: raise ValueError(f"truth = {truth!r}: choose 'exact', 'oracle' or None")
+        return SliceScan(spec, points, prediction["probability"], prediction[score], rank, quantile_class(prediction["label"], rank), labels)
 
 def _styled(element, **options):
     "Apply plot options when a HoloViews plotting extension is loaded (they need one), else return as is."
@@ -106,21 +107,22 @@ def scan_png(scan:SliceScan, names:list[str], path, title:str="") -> Path:
 def boundary_distance(learner:Learner, points:np.ndarray, num_directions:int=32, max_angle:float=0.5,
                       num_angles:int=24, num_mc_samples:int|None=None, rng=None) -> np.ndarray:
     "Angular distance (radians) from each point to the predicted boundary; inf when none within max_angle."
-    rng = check_rng(rng if rng is not None else learner.rng)
-    x = np.asarray(points, np.float64)
-    x = x / np.linalg.norm(x, axis=1, keepdims=True)
-    if len(x) == 0: return np.zeros(0)
-    label = learner.predict(x, num_mc_samples, scores=())["label"]
-    directions = rng.normal(size=(len(x), num_directions, x.shape[1]))
-    directions -= (directions * x[:, None]).sum(-1, keepdims=True) * x[:, None] # tangent to the sphere at x
-    directions /= np.linalg.norm(directions, axis=-1, keepdims=True)
-    angles = np.geomspace(max_angle / 500, max_angle, num_angles)
-    distance = np.full(len(x), np.inf)
-    for angle in angles: # increasing: the first flip is the distance
-        moved = np.cos(angle) * x[:, None] + np.sin(angle) * directions
-        flipped = learner.predict(moved.reshape(-1, x.shape[1]), num_mc_samples, scores=())["label"].reshape(len(x), -1) != label[:, None]
-        distance = np.where(np.isinf(distance) & flipped.any(1), angle, distance)
-    return distance
+    with learner.untouched(): # a look: the run's generators, noise and oracle cache are left as they were
+        rng = check_rng(rng if rng is not None else learner.rng)
+        x = np.asarray(points, np.float64)
+        x = x / np.linalg.norm(x, axis=1, keepdims=True)
+        if len(x) == 0: return np.zeros(0)
+        label = learner.predict(x, num_mc_samples, scores=())["label"]
+        directions = rng.normal(size=(len(x), num_directions, x.shape[1]))
+        directions -= (directions * x[:, None]).sum(-1, keepdims=True) * x[:, None] # tangent to the sphere at x
+        directions /= np.linalg.norm(directions, axis=-1, keepdims=True)
+        angles = np.geomspace(max_angle / 500, max_angle, num_angles)
+        distance = np.full(len(x), np.inf)
+        for angle in angles: # increasing: the first flip is the distance
+            moved = np.cos(angle) * x[:, None] + np.sin(angle) * directions
+            flipped = learner.predict(moved.reshape(-1, x.shape[1]), num_mc_samples, scores=())["label"].reshape(len(x), -1) != label[:, None]
+            distance = np.where(np.isinf(distance) & flipped.any(1), angle, distance)
+        return distance
 
 def proximity_report(distance:np.ndarray, thresholds=(0.01, 0.03, 0.1)) -> dict:
     "How many points lie within each angular threshold of the predicted boundary."

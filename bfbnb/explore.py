@@ -94,7 +94,7 @@ def point_details(learner:Learner, lam, score:str="bald", num_mc_samples:int|Non
     "Prediction, uncertainty, oracle label, minimum V and witness of one coupling point."
     lam = check_array(np.asarray(lam, np.float64).reshape(1, -1), "lam", learner.potential.num_lam, "couplings")
     prediction = learner.predict(lam, num_mc_samples, scores=(score,))
-    label = learner.oracle.label(lam)
+    with learner.untouched(): label = learner.oracle.label(lam) # a look: the oracle's generator and witness cache stay as they were
     witness = label.witnesses[0]
     details = {"couplings": dict(zip(learner.potential.lam_names, map(float, lam[0]))), "probability": float(prediction["probability"][0]),
                "predicted_bfb": bool(prediction["label"][0]), score: float(prediction[score][0]), "oracle_bfb": bool(label.labels[0]),

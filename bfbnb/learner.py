@@ -5,6 +5,7 @@
 # %% ../nbs/08_learner.ipynb #b057b41f
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import uuid
@@ -392,8 +393,26 @@ Learner._rebalance, Learner._fit = _rebalance, _fit
 Learner._add_witness_negatives = _add_witness_negatives
 
 # %% ../nbs/08_learner.ipynb #bd5dd126
+@contextlib.contextmanager
+def _untouched(self):
+    "Inside, look at the run as much as you like; on leaving, its generators, dropout noise and oracle cache are as they were."
+    generators = [g for g in (self.rng, getattr(self.oracle, "rng", None)) if isinstance(g, np.random.Generator)]
+    states = [g.bit_generator.state for g in generators]
+    cache = getattr(self.oracle, "cache", None)
+    cached = None if cache is None else (cache.phis.copy(), cache.vectors.copy(), cache.hits.copy())
+    noise = [] if self.model is None else [(layer.seed_generator, keras.ops.convert_to_numpy(layer.seed_generator.state))
+                                           for layer in self.model.layers if isinstance(getattr(layer, "seed_generator", None), keras.random.SeedGenerator)]
+    try: yield self
+    finally:
+        for generator, state in zip(generators, states): generator.bit_generator.state = state
+        if cached is not None: cache.phis, cache.vectors, cache.hits = cached
+        for seed_generator, state in noise: seed_generator.state.assign(state)
+
 def _predict(self, lam:np.ndarray, num_mc_samples:int|None=None, scores=("bald",)) -> dict:
-    "P(BFB), label and uncertainty scores of points, from `num_mc_samples` MC samples."
+    "P(BFB), label and uncertainty scores of points, from `num_mc_samples` MC samples; leaves the run untouched."
+    with self.untouched(): return _predict_points(self, lam, num_mc_samples, scores)
+
+def _predict_points(self, lam, num_mc_samples, scores) -> dict:
     from bfbnb.network import iter_mc_samples
     from bfbnb.scores import get_sample_score
     if self.model is None: raise RuntimeError("the learner has no trained network yet: call step() first")
@@ -407,9 +426,10 @@ def _predict(self, lam:np.ndarray, num_mc_samples:int|None=None, scores=("bald",
     return out
 
 def _calibration_uncertainties(self, score:str="bald", num_points:int=100_000, quantiles=(0.5, 0.9, 0.95, 0.99)) -> dict:
-    "Quantiles of `score` over uniform points predicted BFB (BFBrain's get_calibration_uncertainties)."
-    points = sample_sphere(num_points, self.potential.num_lam, self.rng)
-    prediction = self.predict(points, scores=(score,))
+    "Quantiles of `score` over uniform points predicted BFB (BFBrain's get_calibration_uncertainties); leaves the run untouched."
+    with self.untouched():
+        points = sample_sphere(num_points, self.potential.num_lam, self.rng)
+        prediction = self.predict(points, scores=(score,))
     values = prediction[score][prediction["label"]]
     if len(values) == 0: raise ValueError(f"none of {num_points:,} uniform points is predicted BFB: raise num_points")
     return {float(q): float(np.quantile(values, q)) for q in quantiles}
@@ -434,6 +454,6 @@ def _redefine_model(self, network:NetworkSpec):
     "Use a different network shape; the next round trains it from scratch."
     self.network, self._rebuild = network, True
 
-Learner.predict, Learner.calibration_uncertainties = _predict, _calibration_uncertainties
+Learner.untouched, Learner.predict, Learner.calibration_uncertainties = _untouched, _predict, _calibration_uncertainties
 Learner.set_prior_length_scale, Learner.add_metrics, Learner.redefine_model = _set_prior_length_scale, _add_metrics, _redefine_model
 Learner.retrain = _retrain

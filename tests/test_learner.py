@@ -98,6 +98,41 @@ def test_resume_equals_uninterrupted_run(tmp_path):
         assert resumed.records[-1].metrics[name] == pytest.approx(values, abs=1e-6), name
 
 
+def test_looking_at_a_run_does_not_change_it(tmp_path):
+    # a map drawn, a point clicked and an analysis table made between rounds (and after the reload):
+    # the run goes on exactly as the uninterrupted one
+    from bfbnb.analysis import accuracy_table, boundary_distance, calibration_set, slice_scan
+    from bfbnb.explore import SliceSpec, default_base, point_details, slice_map
+    model = get_model("inert_2hdm")
+
+    def look(learner):
+        spec = SliceSpec(0, 1, default_base(learner), resolution=12)
+        slice_map(learner, spec, num_mc_samples=8)
+        point_details(learner, learner.validation.x[3], num_mc_samples=8)
+        calibration = calibration_set(learner, num_points=2000, num_mc_samples=8)
+        slice_scan(learner, spec, calibration, num_random=50, truth="oracle")
+        boundary_distance(learner, learner.validation.x[:5], num_directions=4, num_angles=4, num_mc_samples=8)
+        accuracy_table(learner, {"validation": learner.validation.x[:300]}, model.truth, num_mc_samples=8)
+        learner.predict(learner.validation.x[:50]); learner.calibration_uncertainties(num_points=2000)
+
+    straight = tiny("inert_2hdm")
+    for _ in range(3):
+        straight.step()
+    watched = tiny("inert_2hdm")
+    for _ in range(2):
+        watched.step()
+        look(watched)
+    watched.save(tmp_path / "run")
+    resumed = Learner.load(tmp_path / "run", truth=model.truth)
+    look(resumed)
+    resumed.step()
+    for field in ("x", "labels", "certain", "source"):
+        assert np.array_equal(getattr(resumed.train, field), getattr(straight.train, field)), field
+    assert len(resumed.oracle.cache) == len(straight.oracle.cache)
+    for name, values in straight.records[-1].metrics.items():
+        assert resumed.records[-1].metrics[name] == pytest.approx(values, abs=1e-6), name
+
+
 @pytest.mark.slow
 def test_sigkill_mid_run_leaves_a_loadable_checkpoint(tmp_path):
     directory = tmp_path / "run"
