@@ -257,7 +257,7 @@ def load_learner(directory, truth=None, oracle=None, retrain:bool=False) -> Lear
         from bfbnb.models import MODEL_NAMES, get_model
         if model_name in MODEL_NAMES and _potential_key(get_model(model_name).potential) == _potential_key(potential): truth = get_model(model_name).truth
     learner = Learner(potential, oracle, learner_config, network, metrics=[], truth=truth)
-    learner.model_name, learner.run_id = model_name, config.get("run_id") or "v1-" + _checksum(where)[:16]
+    learner.model_name, learner.run_id = model_name, run_identity(path)
     learner.rng = _restore_generator(run_state, str(where))
     learner.num_labels, learner.validation_source = num_labels, validation_source
     if "train.npz" in present: learner.train = _read_data(path / "train.npz", potential)
