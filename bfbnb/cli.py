@@ -11,17 +11,17 @@ import io
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
 
 from .models import COUPLING_NAMES, MODEL_NAMES, get_model
 from .sampling import sample_sphere
+from .settings import PRESET_HELP, PRESETS, RunSettings
 
 # %% auto #0
-__all__ = ['PRESETS', 'DemoSummary', 'run_demo', 'make_learner', 'read_points', 'check_output', 'write_columns', 'build_parser',
-           'main']
+__all__ = ['DemoSummary', 'run_demo', 'make_learner', 'read_points', 'check_output', 'write_columns', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #2b66b65e
 @dataclass
@@ -59,14 +59,6 @@ def run_demo(model:str="2hdm", # catalogue name
     return DemoSummary(model, entry.title, num_points, seed, fraction, kernel_seconds, truth_seconds)
 
 # %% ../nbs/90_cli.ipynb #b3513b83
-PRESETS = {
-    "tiny": dict(learner=dict(initial_size=3000, validation_size=5000, num_batches=2, batch_size=100, pool_factor=20,
-                              num_mc_samples=16, epochs=40, patience=5), network=(3, 32)),
-    "small": dict(learner=dict(initial_size=10_000, validation_size=20_000, num_batches=5, batch_size=400, pool_factor=50,
-                               num_mc_samples=50, epochs=150, patience=10), network=(4, 64)),
-    "default": dict(learner={}, network=(5, 128)),
-}
-
 def _potential_for(model:str):
     "The potential, exact truth (or None), catalogue name (or None) and physics coupling names for a catalogue name or a JSON file."
     from bfbnb.potential import Potential
@@ -78,17 +70,27 @@ def _potential_for(model:str):
         return potential, None, None, list(potential.lam_names)
     raise ValueError(f"--model {model!r} is neither a catalogue model ({', '.join(MODEL_NAMES)}) nor a potential JSON file (Potential.to_json)")
 
-def make_learner(model:str, preset:str="tiny", seed:int=0, num_restarts:int=100):
-    "A Learner for a catalogue model name or a potential JSON file, sized by a preset."
-    from bfbnb.learner import Learner, LearnerConfig, NetworkSpec
-    from bfbnb.oracle import Oracle
-    if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS)}")
+def make_learner(model:str, settings:RunSettings|None=None):
+    "A Learner for a catalogue model name or a potential JSON file, with `settings` (default: the tiny preset)."
+    from bfbnb.runner import learner_from_settings
     potential, truth, name, _ = _potential_for(model)
-    settings = PRESETS[preset]
-    learner = Learner(potential, Oracle(potential, num_restarts, seed=seed), LearnerConfig(**settings["learner"], seed=seed),
-                      NetworkSpec(*settings["network"]), truth=truth)
-    learner.model_name = name
-    return learner
+    return learner_from_settings(settings or RunSettings(), built=(potential, truth, name))
+
+def _setting_flags(parser) -> None:
+    "A flag for every run setting outside the potential group, generated from the one schema (bfbnb.settings.RunSettings)."
+    tiny = RunSettings()
+    for f in fields(RunSettings):
+        if f.metadata["group"] == "potential": continue
+        flag, text = "--" + f.name.replace("_", "-"), f"{f.metadata['help']} (default: the preset's; tiny: {getattr(tiny, f.name)})"
+        if f.type == "bool": parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=text)
+        else: parser.add_argument(flag, type={"int": int, "float": float, "str": str}[f.type], default=None, choices=f.metadata["choices"], help=text)
+
+def _train_settings(arguments) -> RunSettings:
+    "The preset with the flags given on top, each checked by its rule in the words of its flag."
+    from bfbnb.runner import check_run_setting
+    given = {f.name: getattr(arguments, f.name) for f in fields(RunSettings) if getattr(arguments, f.name, None) is not None}
+    for name, value in given.items(): check_run_setting(name, value, "--" + name.replace("_", "-"))
+    return RunSettings.preset(arguments.preset, **given)
 
 def _run_rounds(learner, rounds:int, out, force:bool=False) -> None:
     "Run and save `rounds` rounds with a progress bar on stderr; the metrics of each round and, last, where the run is go to stdout."
@@ -210,11 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
     train = commands.add_parser("train", help="run active learning and save the run directory after every round", epilog=_catalogue_help(), formatter_class=formatter)
     train.add_argument("--model", default="2hdm", help=model_help + " (default 2hdm)")
-    train.add_argument("--rounds", type=int, default=3, help="rounds to run (round 0 labels the initial points and trains; default 3)")
     train.add_argument("--out", required=True, help="run directory to create; an existing run there is never overwritten (see --force)")
-    train.add_argument("--preset", default="tiny", choices=list(PRESETS), help="size of the run: tiny (a minute on a laptop), small, default (default tiny)")
-    train.add_argument("--seed", type=int, default=0, help="seed of the run's generators (default 0)")
+    train.add_argument("--preset", default="tiny", choices=list(PRESETS), help="size of the run: " + "; ".join(f"{k}: {v}" for k, v in PRESET_HELP.items()) + " (default tiny)")
     train.add_argument("--force", action="store_true", help="replace a different run in --out: it is moved aside to OUT.replaced-N first, not deleted")
+    _setting_flags(train.add_argument_group("run settings (each changes the preset's value)"))
     resume = commands.add_parser("resume", help="continue a saved run in its own directory")
     resume.add_argument("directory", help="the run directory written by train")
     resume.add_argument("--rounds", type=int, default=1, help="more rounds to run (default 1)")
@@ -252,9 +253,9 @@ def _check_arguments(arguments):
     "Refuse invalid values with the rules of the settings dataclasses."
     from bfbnb.learner import LearnerConfig, check_count, check_setting
     for flag, minimum in (("rounds", 1), ("num_points", 1), ("restarts", 1)):
-        if hasattr(arguments, flag): check_count(getattr(arguments, flag), "--" + flag.replace("_", "-"), minimum)
+        if getattr(arguments, flag, None) is not None: check_count(getattr(arguments, flag), "--" + flag.replace("_", "-"), minimum)
     for flag in ("seed", "num_mc_samples"):
-        if hasattr(arguments, flag): check_setting(LearnerConfig, flag, getattr(arguments, flag), "--" + flag.replace("_", "-"))
+        if getattr(arguments, flag, None) is not None: check_setting(LearnerConfig, flag, getattr(arguments, flag), "--" + flag.replace("_", "-"))
     if hasattr(arguments, "uncertainty_quantile") and not 0 < arguments.uncertainty_quantile <= 1:
         raise ValueError(f"--uncertainty-quantile = {arguments.uncertainty_quantile!r} is invalid: it must be a number in (0, 1]")
     if arguments.command == "serve" and not 0 <= arguments.port <= 65535: raise ValueError(f"--port {arguments.port} is not a TCP port (0-65535)")
@@ -266,9 +267,10 @@ def _dispatch(arguments) -> int:
         sys.stdout.write(f"  couplings, in order: {', '.join(COUPLING_NAMES[arguments.model])}\n")
     elif arguments.command == "train":
         from bfbnb.persistence import check_target
-        learner = make_learner(arguments.model, arguments.preset, arguments.seed)
+        settings = _train_settings(arguments)
+        learner = make_learner(arguments.model, settings)
         check_target(arguments.out, learner.run_id, arguments.force)
-        _run_rounds(learner, arguments.rounds, arguments.out, arguments.force)
+        _run_rounds(learner, settings.rounds, arguments.out, arguments.force)
     elif arguments.command == "resume":
         from bfbnb.persistence import load_learner
         _run_rounds(load_learner(arguments.directory, retrain=arguments.retrain), arguments.rounds, arguments.directory)
@@ -294,7 +296,7 @@ def _predict(arguments):
     from bfbnb.persistence import load_learner
     learner = load_learner(arguments.directory)
     if learner.model is None: raise ValueError(f"{arguments.directory}: the run has no trained network yet; run `bfbnb resume {arguments.directory}` first")
-    names = list(COUPLING_NAMES[learner.model_name]) if learner.model_name in COUPLING_NAMES else list(learner.potential.lam_names)
+    names = learner.coupling_names
     points, columns = read_points(arguments.points, names, learner.potential.lam_names)
     check_output(arguments.out, arguments.force)
     prediction = learner.predict(points, arguments.num_mc_samples)

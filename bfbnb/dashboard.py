@@ -5,10 +5,13 @@
 # %% ../nbs/11_dashboard.ipynb #0d6e06aa
 from __future__ import annotations
 
+import concurrent.futures
+import html
 import io
 import logging
 import textwrap
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import holoviews as hv
@@ -18,24 +21,27 @@ import panel as pn
 import param
 import sympy as sp
 
-from .explore import (SliceSpec, columns_to_csv, default_base, metric_plot, point_details, slice_map, slice_plot,
+from .explore import (SliceSpec, columns_to_csv, default_base, details_rows, metric_plot, point_details, slice_map, slice_plot,
                            uncertain_points)
 from .learner import Learner, record_columns
-from .models import get_model
+from .models import COUPLING_NAMES, get_model
 from .persistence import RunExistsError, check_target, run_identity
-from .runner import Runner, RunnerBusy, RunSettings, build_potential, learner_from_settings
-from .scores import SAMPLE_SCORES, SCORES, SELECTION_METHODS
+from .runner import Runner, RunnerBusy, build_potential, check_settings, learner_from_settings
+from .scores import SAMPLE_SCORES
+from .settings import PRESET_HELP, PRESETS, RunSettings, setting_label
 
 logger = logging.getLogger(__name__)
 hv.Store.set_current_backend("bokeh")
 
 # %% auto #0
-__all__ = ['logger', 'MODEL_CHOICES', 'LIVE_PLOTS', 'compute_device', 'DashboardState', 'EditorView', 'RunView', 'LiveView',
-           'ExplorerView', 'App', 'create_app', 'serve']
+__all__ = ['logger', 'MODEL_CHOICES', 'CUSTOM', 'SETTING_NAMES', 'RunSettingsParameters', 'LIVE_PLOTS', 'compute_device',
+           'DashboardState', 'EditorView', 'RunView', 'LiveView', 'ExplorerView', 'App', 'create_app', 'serve']
 
 # %% ../nbs/11_dashboard.ipynb #c4986a3d
 MODEL_CHOICES = {"2HDM": "2hdm", "inert 2HDM": "inert_2hdm", "3HDM Z2xZ2": "3hdm_z2z2", "3HDM U1xU1": "3hdm_u1u1", "GM": "gm",
                  "precustodial GM": "precustodial_gm", "custom (type V below)": "custom"}
+CUSTOM = "custom (type V below)"
+SETTING_NAMES = tuple(f.name for f in fields(RunSettings) if f.metadata["group"] != "potential") # the run controls, in schema order
 
 def compute_device() -> str:
     "The device training runs on: the GPU's name when TensorFlow sees one, else CPU."
@@ -45,47 +51,87 @@ def compute_device() -> str:
     details = tf.config.experimental.get_device_details(gpus[0])
     return f"GPU: {details.get('device_name', gpus[0].name)}"
 
-class DashboardState(param.Parameterized):
+def _setting_parameter(f) -> param.Parameter:
+    "The param of a RunSettings field: its default, its help as doc, no bounds (the rule is checked and shown, never clamped)."
+    label, help_text = setting_label(f.name), f.metadata["help"]
+    if f.metadata["choices"] is not None: return param.Selector(objects=list(f.metadata["choices"]), default=f.default, doc=help_text, label=label)
+    kind = {"int": param.Integer, "float": param.Number, "bool": param.Boolean, "str": param.String}[f.type]
+    return kind(default=f.default, doc=help_text, label=label)
+
+RunSettingsParameters = param.parameterized_class("RunSettingsParameters", {f.name: _setting_parameter(f) for f in fields(RunSettings) if f.name in SETTING_NAMES})
+
+def _catalogue_text(name:str) -> tuple[str, int, int]:
+    "The potential text of a catalogue model (in phi0.., lam0..; it parses back to the same potential) and its sizes."
+    potential = get_model(name).potential
+    return str(potential.expression), potential.num_phi, potential.num_lam
+
+class DashboardState(RunSettingsParameters):
     "Potential, settings and run state of one dashboard session; drives a Runner."
     model = param.Selector(objects=list(MODEL_CHOICES), default="2HDM", doc="catalogue model or a custom potential")
-    potential_text = param.String(default="lam0*phi0**4 + lam1*phi1**4 + lam2*phi0**2*phi1**2", doc="V as text (parsed, never evaluated)")
-    num_phi = param.Integer(default=2, bounds=(1, 64), doc="real field components of the custom potential")
-    num_lam = param.Integer(default=3, bounds=(1, 200), doc="couplings of the custom potential")
-    num_layers = param.Integer(default=3, bounds=(1, 12)); units = param.Integer(default=32, bounds=(4, 2048))
-    witness_directions = param.Integer(default=4096, bounds=(0, 10**6), doc="training witnesses the network sees as its margin input; 0: couplings only")
-    initial_size = param.Integer(default=3000, bounds=(2, 10**7)); validation_size = param.Integer(default=5000, bounds=(1, 10**7))
-    rounds = param.Integer(default=3, bounds=(1, 10_000)); batch_size = param.Integer(default=100, bounds=(1, 10**6))
-    num_batches = param.Integer(default=2, bounds=(1, 1000)); pool_factor = param.Integer(default=20, bounds=(1, 10_000))
-    score = param.Selector(objects=list(SCORES), default="bald"); selection = param.Selector(objects=list(SELECTION_METHODS), default="top_k")
-    num_mc_samples = param.Integer(default=16, bounds=(2, 10_000)); epochs = param.Integer(default=40, bounds=(1, 100_000))
-    num_restarts = param.Integer(default=20, bounds=(1, 10_000)); seed = param.Integer(default=0, bounds=(0, None))
+    potential_text = param.String(default="", doc="V as text (parsed, never evaluated); a catalogue model shows its own")
+    num_phi = param.Integer(default=2, doc="real field components of the custom potential")
+    num_lam = param.Integer(default=3, doc="couplings of the custom potential")
+    preset = param.Selector(objects=list(PRESETS), default="tiny", doc="; ".join(f"{k}: {v}" for k, v in PRESET_HELP.items()))
     directory = param.String(default="", doc="run directory: saved after every round when set; Resume loads it")
     status = param.String(default="idle"); error = param.String(default=""); parsed = param.String(default="")
-    running = param.Boolean(default=False); num_records = param.Integer(default=0)
+    setting_error = param.String(default=""); running = param.Boolean(default=False); num_records = param.Integer(default=0)
+    progress = param.Integer(default=0); planned = param.Integer(default=1)
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.runner, self.records, self.epoch_losses, self.learner = Runner(), [], [], None
-        self.started_at, self.first_point_seconds = None, None
+        self.runner, self.records, self.epoch_losses, self.learner = Runner(snapshots=True), [], [], None
+        self.started_at, self.first_point_seconds, self.round_seconds, self.last_round_at = None, None, [], None
+        if self.model != CUSTOM: self._show_catalogue()
+        self.param.watch(lambda event: self._show_catalogue() if event.new != CUSTOM else None, "model")
+        self.param.watch(lambda event: self.apply_preset(event.new), "preset")
+        self.param.watch(lambda *events: self.check(), list(SETTING_NAMES) + ["num_phi", "num_lam"])
+        self.check()
+
+    def _show_catalogue(self):
+        self.potential_text, self.num_phi, self.num_lam = _catalogue_text(MODEL_CHOICES[self.model])
+        self.validate()
+
+    def edit_copy(self):
+        "Make the shown catalogue potential an editable custom potential."
+        self.model = CUSTOM
+
+    def apply_preset(self, name:str):
+        "Set every advanced setting to preset `name` (rounds and seed stay as typed)."
+        values = RunSettings.preset(name)
+        self.param.update(**{n: getattr(values, n) for n in SETTING_NAMES if RunSettings.__dataclass_fields__[n].metadata["group"] == "advanced"})
 
     def settings(self) -> RunSettings:
-        "The run controls as RunSettings."
+        "The controls as RunSettings (every run setting comes from the schema's generated parameters)."
         return RunSettings(model=MODEL_CHOICES[self.model], potential_text=self.potential_text, num_phi=self.num_phi, num_lam=self.num_lam,
-                           num_layers=self.num_layers, units=self.units, witness_directions=self.witness_directions, initial_size=self.initial_size, validation_size=self.validation_size,
-                           batch_size=self.batch_size, num_batches=self.num_batches, pool_factor=self.pool_factor, score=self.score,
-                           selection=self.selection, num_mc_samples=self.num_mc_samples, epochs=self.epochs, num_restarts=self.num_restarts, seed=self.seed)
+                           **{name: getattr(self, name) for name in SETTING_NAMES})
+
+    def check(self) -> bool:
+        "Check every setting against its rule; `setting_error` states the first broken rule (values are never reverted)."
+        try: check_settings(self.settings())
+        except (ValueError, TypeError) as error:
+            self.setting_error = str(error)
+            return False
+        self.setting_error = ""
+        return True
+
+    def coupling_names(self) -> list[str]:
+        "Physics names of the couplings: the run's, else the chosen catalogue model's, else lam0, lam1, ..."
+        if self.learner is not None: return self.learner.coupling_names
+        name = MODEL_CHOICES[self.model]
+        return list(COUPLING_NAMES[name]) if name in COUPLING_NAMES else [f"lam{k}" for k in range(max(self.num_lam, 0))]
 
     def validate(self) -> bool:
-        "Parse the potential; set `parsed` (pretty text and couplings) or `error` (naming the offending term)."
-        try: potential, _, _ = build_potential(self.settings())
+        "Parse the potential; set `parsed` (pretty text, fields and couplings) or `error` (naming the offending term)."
+        try: potential, _, name = build_potential(self.settings())
         except (ValueError, TypeError) as error:
             self.error, self.parsed = f"Invalid potential: {error}", ""
             return False
         self.error = ""
         text = str(potential.expression)
-        shown = sp.pretty(potential.expression, use_unicode=True, wrap_line=False) if len(text) < 160 else "\n    ".join(textwrap.wrap(text, 90))
-        self.parsed = (f"V = {shown}\n\nfields ({potential.num_phi}): {', '.join(potential.phi_names)}"
-                       f"\ncouplings ({potential.num_lam}): {', '.join(potential.lam_names)}")
+        shown = sp.pretty(potential.expression, use_unicode=True, wrap_line=False) if len(text) < 60 else "\n  ".join(textwrap.wrap(text, 44))
+        names = COUPLING_NAMES.get(name) or potential.lam_names
+        couplings = ", ".join(lam if lam == physics else f"{lam} = {physics}" for lam, physics in zip(potential.lam_names, names))
+        self.parsed = f"V = {shown}\n\nfields ({potential.num_phi}): {', '.join(potential.phi_names)}\ncouplings ({potential.num_lam}): {couplings}"
         return True
 
 # %% ../nbs/11_dashboard.ipynb #0ad211d9
@@ -93,6 +139,9 @@ def _start(self) -> bool:
     "Build a learner from the settings and run `rounds` rounds in the background; False (with `error` set) if refused."
     if self.runner.running:
         self.error = "A run is already in progress: pause or stop it before starting another."
+        return False
+    if not self.check():
+        self.error = f"Not started: {self.setting_error}"
         return False
     if not self.validate(): return False
     try: learner = learner_from_settings(self.settings())
@@ -116,8 +165,10 @@ def _launch(self, num_rounds:int) -> bool:
     except RunnerBusy as error:
         self.error = str(error)
         return False
-    self.error, self.running, self.status = "", True, f"running on {compute_device()}"
-    self.started_at, self.first_point_seconds = time.perf_counter(), None
+    self.error, self.running, self.progress, self.planned = "", True, 0, num_rounds
+    self.started_at = self.last_round_at = time.perf_counter()
+    self.first_point_seconds, self.round_seconds = None, []
+    self.status = f"round 1 of {num_rounds} running on {compute_device()}"
     return True
 
 def _resume(self) -> bool:
@@ -134,61 +185,99 @@ def _resume(self) -> bool:
     elif self.learner is None:
         self.error = "Nothing to resume: give the run directory of a saved run."
         return False
+    if not self.check():
+        self.error = f"Not resumed: {self.setting_error}"
+        return False
     return self._launch(self.rounds)
 
 def _pause(self): "Finish the current round, then stop."; self.runner.pause(); self.status = "pausing after this round"
 def _stop(self): "Cut the current round's training short and end the run."; self.runner.stop(); self.status = "stopping"
 
+def _duration(seconds:float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+def _progress_text(self, epoch:int|None=None) -> str:
+    "Round i of N, labels used, elapsed time and the time left estimated from this run's rounds so far."
+    now, done = time.perf_counter(), self.progress
+    parts = [f"round {done} of {self.planned} done" if epoch is None else f"round {done + 1} of {self.planned}: training, epoch {epoch + 1}"]
+    if self.records: parts.append(f"{self.records[-1].num_labels:,} labels")
+    if self.started_at is not None: parts.append(f"{_duration(now - self.started_at)} elapsed")
+    if self.round_seconds and done < self.planned: parts.append(f"about {_duration(np.mean(self.round_seconds) * (self.planned - done) - (now - self.last_round_at))} left")
+    return " · ".join(parts)
+
 def _poll(self) -> list:
     "Drain the runner's events into the state (call on the session's thread); returns them."
-    events = self.runner.drain()
+    events, epoch = self.runner.drain(), None
     for event in events:
         if event.kind == "epoch":
             if event.data[0] == 0: self.epoch_losses = []
             self.epoch_losses.append(event.data[1])
+            epoch = event.data[0]
         elif event.kind == "round":
             self.records.append(event.data)
-            if self.first_point_seconds is None and self.started_at is not None: self.first_point_seconds = time.perf_counter() - self.started_at
+            now = time.perf_counter()
+            self.round_seconds.append(now - self.last_round_at)
+            self.last_round_at, self.progress, epoch = now, self.progress + 1, None
+            if self.first_point_seconds is None and self.started_at is not None: self.first_point_seconds = now - self.started_at
         elif event.kind == "error": self.error = f"The run failed: {event.data}"
-        elif event.kind == "finished": self.running, self.status = False, f"{event.data} after round {event.round_index - 1}"
-    if any(event.kind == "round" for event in events):
-        last = self.records[-1]
-        self.status = f"round {last.round_index} done: {last.num_labels:,} labels" + ("" if self.running else " (finished)")
-        self.num_records = len(self.records)
+        elif event.kind == "finished":
+            self.running = False
+            self.status = _progress_text(self) + f" · {event.data} (finished)"
+    if self.running and events: self.status = _progress_text(self, epoch)
+    if any(event.kind == "round" for event in events): self.num_records = len(self.records)
     if events: self.param.trigger("num_records")
     return events
 
 DashboardState.start, DashboardState._launch, DashboardState.resume = _start, _launch, _resume
 DashboardState.pause, DashboardState.stop, DashboardState.poll = _pause, _stop, _poll
 
-# %% ../nbs/11_dashboard.ipynb #59a0e72b
+# %% ../nbs/11_dashboard.ipynb #1b5f7634
 def _escape_markdown(text:str) -> str:
     "Show text literally in a Markdown pane (a potential's ** and * are not emphasis)."
     return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
 
-def _button(name, kind, callback):
-    button = pn.widgets.Button(label=name, color=kind)
+def _button(name, kind, callback, **params):
+    button = pn.widgets.Button(label=name, color=kind, **params)
     button.on_click(lambda event: callback())
     return button
 
 class EditorView(pn.viewable.Viewer):
-    "Model picker, potential text, validate button, parsed expression or error."
+    "Model picker, potential text (read-only for a catalogue model), validate button, parsed expression or error."
     def __init__(self, state:DashboardState, **params):
         super().__init__(**params)
         self.state = state
-        self.model = pn.widgets.Select.from_param(state.param.model, label="Model")
-        self.text = pn.widgets.TextAreaInput.from_param(state.param.potential_text, label="Potential V(phi, lam) (custom)", height=90)
+        self.model = pn.widgets.Select.from_param(state.param.model, label="Model", width=340)
+        self.text = pn.widgets.TextAreaInput.from_param(state.param.potential_text, label="Potential V(phi, lam)", height=120, width=340,
+                                                       disabled=state.param.model.rx.pipe(lambda m: m != CUSTOM))
+        self.copy = _button("Edit a copy as a custom potential", "default", state.edit_copy, visible=state.param.model.rx.pipe(lambda m: m != CUSTOM))
         self.validate = _button("Validate", "default", state.validate)
 
     def __panel__(self):
-        numbers = pn.Row(pn.widgets.IntInput.from_param(self.state.param.num_phi, label="vev components"),
-                         pn.widgets.IntInput.from_param(self.state.param.num_lam, label="couplings"))
-        parsed = pn.pane.Str(self.state.param.parsed, name="parsed")
-        error = pn.pane.Alert(self.state.param.error.rx.pipe(_escape_markdown), alert_type="danger", visible=self.state.param.error.rx.bool(), css_classes=["bfbnb-error"])
-        return pn.Column("### Potential", self.model, self.text, numbers, self.validate, error, parsed)
+        catalogue = self.state.param.model.rx.pipe(lambda m: m != CUSTOM)
+        numbers = pn.Row(pn.widgets.IntInput.from_param(self.state.param.num_phi, label="field components", width=160, disabled=catalogue),
+                         pn.widgets.IntInput.from_param(self.state.param.num_lam, label="couplings", width=160, disabled=catalogue))
+        parsed = pn.pane.HTML(self.state.param.parsed.rx.pipe(lambda text: f"<pre style='white-space:pre-wrap;word-break:break-word;font-size:12px;margin:0'>{html.escape(text)}</pre>"),
+                              width=340, css_classes=["bfbnb-parsed"])
+        error = pn.pane.Alert(self.state.param.error.rx.pipe(_escape_markdown), alert_type="danger", visible=self.state.param.error.rx.bool(),
+                              css_classes=["bfbnb-error"], width=340)
+        return pn.Column("### Potential", self.model, self.text, self.copy, numbers, self.validate, error, parsed, width=360)
+
+def _setting_widgets(state:DashboardState, names) -> list:
+    "Widgets generated from the schema: IntInput / FloatInput / Select / Checkbox, the field's help as the tooltip, no bounds."
+    out = []
+    for name in names:
+        parameter = state.param[name]
+        if isinstance(parameter, param.Selector): widget = pn.widgets.Select
+        elif isinstance(parameter, param.Boolean): widget = pn.widgets.Checkbox
+        elif isinstance(parameter, param.Integer): widget = pn.widgets.IntInput
+        else: widget = pn.widgets.FloatInput
+        tip = {} if widget is pn.widgets.Checkbox else {"description": parameter.doc} # a checkbox's label carries no tooltip
+        out.append(widget.from_param(parameter, label=setting_label(name), width=300, **tip))
+    return out
 
 class RunView(pn.viewable.Viewer):
-    "Run settings, Start / Pause / Stop / Resume, device and status."
+    "Preset, rounds, seed, directory; Start / Pause / Stop / Resume; progress; the advanced settings in a collapsed card."
     def __init__(self, state:DashboardState, **params):
         super().__init__(**params)
         self.state = state
@@ -196,21 +285,33 @@ class RunView(pn.viewable.Viewer):
         self.stop, self.resume = _button("Stop", "danger", state.stop), _button("Resume", "default", state.resume)
 
     def __panel__(self):
-        names = ["num_layers", "units", "witness_directions", "initial_size", "validation_size", "rounds", "batch_size", "num_batches", "pool_factor",
-                 "score", "selection", "num_mc_samples", "epochs", "num_restarts", "seed", "directory"]
-        integers = {name: pn.widgets.IntInput for name in names if isinstance(self.state.param[name], param.Integer)}
-        settings = pn.Param(self.state, parameters=names, widgets=integers, show_name=False, width=300)
-        status = pn.pane.Markdown(self.state.param.status.rx.pipe(lambda s: f"**Status:** {s}"), css_classes=["bfbnb-status"])
-        return pn.Column("### Run", f"Device: **{compute_device()}**", pn.Row(self.start, self.pause, self.stop, self.resume), status, settings)
+        state = self.state
+        basic = [name for name in SETTING_NAMES if RunSettings.__dataclass_fields__[name].metadata["group"] == "basic"]
+        advanced = [name for name in SETTING_NAMES if name not in basic]
+        preset = pn.widgets.Select.from_param(state.param.preset, label="Preset", description=state.param.preset.doc, width=300)
+        directory = pn.widgets.TextInput.from_param(state.param.directory, label="Directory", description=state.param.directory.doc, width=300)
+        rule = pn.pane.Alert(state.param.setting_error.rx.pipe(_escape_markdown), alert_type="warning", visible=state.param.setting_error.rx.bool(),
+                             css_classes=["bfbnb-setting-error"], width=320)
+        status = pn.pane.Markdown(state.param.status.rx.pipe(lambda s: f"**Status:** {s}"), css_classes=["bfbnb-status"], width=340)
+        bar = pn.indicators.Progress(value=state.param.progress, max=state.param.planned, width=320, bar_color="primary", css_classes=["bfbnb-progress"])
+        card = pn.Card(*_setting_widgets(state, advanced), title="Advanced settings", collapsed=True, width=330)
+        return pn.Column("### Run", f"Device: **{compute_device()}**", preset, *_setting_widgets(state, basic), directory, rule,
+                         pn.Row(self.start, self.pause), pn.Row(self.stop, self.resume), bar, status, card, width=360)
 
-# %% ../nbs/11_dashboard.ipynb #6b3b8bcf
-LIVE_PLOTS = {"F1 (no cut, 0.95 cut)": ["validation_f_score/f1@1", "validation_f_score/f1@0.95"],
-              "Delta F (unlabelled)": ["unlabelled_delta_f/delta_f"], "pool score": ["pool_score/mean", "pool_score/max"],
-              "oracle labels per second": ["labels_per_second"]}
+# %% ../nbs/11_dashboard.ipynb #19e247f8
+LIVE_PLOTS = { # title -> (y axis label, {record column: legend})
+    "F1 on the validation set": ("F1", {"validation_f_score/f1@1": "all points", "validation_f_score/f1@0.95": "5 % most uncertain removed"}),
+    "Delta F: estimated F1 change per round": ("Delta F", {"unlabelled_delta_f/delta_f": "on unlabelled points"}),
+    "BALD score of the candidate pool": ("BALD (nats)", {"pool_score/mean": "mean", "pool_score/max": "max"}),
+    "Oracle speed": ("labels per second", {"labels_per_second": "new labels / labelling time"}),
+}
 
 def _timing_plot(data) -> hv.Bars:
     rows = [(str(r.round_index), phase, seconds) for r in data for phase, seconds in r.timings.items()]
-    return hv.Bars(rows or [("0", "training", 0.0)], ["round", "phase"], "seconds").relabel("wall time per phase")
+    return hv.Bars(rows or [("0", "training", 0.0)], ["round", "phase"], hv.Dimension("seconds", label="wall time (s)")).relabel("Wall time per round, by phase")
+
+def _loss_plot(data) -> hv.Curve:
+    return hv.Curve((np.arange(1, len(data) + 1), np.asarray(data, np.float64)), "epoch", hv.Dimension("loss", label="training loss")).relabel("Training loss, current round")
 
 class LiveView(pn.viewable.Viewer):
     "Metric curves against labels used or round, the current round's training loss and the time per phase, streamed."
@@ -218,14 +319,14 @@ class LiveView(pn.viewable.Viewer):
         super().__init__(**params)
         self.state, self.metric_pipe = state, hv.streams.Pipe(data=record_columns([]))
         self.loss_pipe, self.timing_pipe = hv.streams.Pipe(data=[]), hv.streams.Pipe(data=[])
-        options = dict(width=420, height=260, tools=["hover"], show_grid=True, framewise=True)
+        options = dict(width=440, height=300, tools=["hover"], show_grid=True)
         self.x_axis = pn.widgets.RadioButtonGroup(options=["labels", "round"], value="labels", label="metrics against")
         self.x_axis.param.watch(lambda event: self.update(), "value")
-        self.plots = [hv.DynamicMap(lambda data, keys=keys, title=title: metric_plot(data, keys, self.x_axis.value, title), streams=[self.metric_pipe]).opts(**options)
-                      for title, keys in LIVE_PLOTS.items()]
-        self.plots.append(hv.DynamicMap(lambda data: hv.Curve((np.arange(len(data)), data), "epoch", "loss").relabel("training loss (current round)"),
-                                        streams=[self.loss_pipe]).opts(**options))
-        self.plots.append(hv.DynamicMap(_timing_plot, streams=[self.timing_pipe]).opts(stacked=True, **options))
+        self.plots = [hv.DynamicMap(lambda data, title=title, ylabel=ylabel, series=series: metric_plot(data, series, self.x_axis.value, title, ylabel),
+                                    streams=[self.metric_pipe]).opts(hv.opts.Overlay(show_legend=len(series) > 1, **options))
+                      for title, (ylabel, series) in LIVE_PLOTS.items()]
+        self.plots.append(hv.DynamicMap(_loss_plot, streams=[self.loss_pipe]).opts(framewise=True, padding=0.1, **options))
+        self.plots.append(hv.DynamicMap(_timing_plot, streams=[self.timing_pipe]).opts(stacked=True, framewise=True, legend_position="right", **options))
         state.param.watch(lambda event: self.update(), "num_records")
 
     def update(self):
@@ -235,60 +336,101 @@ class LiveView(pn.viewable.Viewer):
         self.timing_pipe.send(list(self.state.records))
 
     def __panel__(self):
-        return pn.Column("### Live metrics", pn.Row("metrics against:", self.x_axis), pn.GridBox(*[pn.pane.HoloViews(plot, backend="bokeh") for plot in self.plots], ncols=2))
+        return pn.Column("### Live metrics", pn.Row("metrics against:", self.x_axis),
+                         pn.GridBox(*[pn.pane.HoloViews(plot, backend="bokeh") for plot in self.plots], ncols=2))
 
-# %% ../nbs/11_dashboard.ipynb #e6332576
+# %% ../nbs/11_dashboard.ipynb #e5bec092
+def _details_html(details:dict) -> str:
+    rows = "".join(f"<tr><th style='text-align:left;padding-right:12px'>{html.escape(q)}</th><td>{html.escape(v)}</td></tr>" for q, v in details_rows(details))
+    return f"<table class='bfbnb-details-table'>{rows}</table>"
+
 class ExplorerView(pn.viewable.Viewer):
     "Slice maps of P(BFB) and uncertainty with calibration contours, truth and errors; click for details."
     def __init__(self, state:DashboardState, **params):
         super().__init__(**params)
-        self.state, self.spec, self.map = state, None, None
+        self.state, self.spec, self.map, self.classifier, self.table_columns = state, None, None, None, None
         self.x_axis, self.y_axis = pn.widgets.Select(label="x coupling"), pn.widgets.Select(label="y coupling")
         self.x_range, self.y_range = pn.widgets.TextInput(label="x range", value="-1, 1"), pn.widgets.TextInput(label="y range", value="-1, 1")
         self.base = pn.widgets.TextInput(label="other couplings (comma-separated, or empty: a BFB training point)", value="")
         self.resolution = pn.widgets.IntSlider(label="resolution", start=10, end=200, value=40)
         self.score = pn.widgets.Select(label="uncertainty score", options=list(SAMPLE_SCORES), value="bald")
         self.draw = _button("Draw map", "primary", self.draw_map)
-        self.plot, self.details = pn.pane.HoloViews(None, backend="bokeh"), pn.pane.JSON({}, name="details", depth=2, css_classes=["bfbnb-details"])
+        self.plot = pn.pane.HoloViews(None, backend="bokeh")
+        self.details = pn.pane.HTML("Click the probability map to see a point.", css_classes=["bfbnb-details"], width=420)
         self.message = pn.pane.Markdown("", css_classes=["bfbnb-explorer-message"])
-        self.table = pn.pane.DataFrame(None, index=False, max_rows=20)
-        self.download = pn.widgets.FileDownload(callback=self._csv, filename="uncertain_points.csv", label="Download CSV")
+        self.table = pn.pane.DataFrame(None, index=False, max_rows=20, float_format="{:.4g}".format)
+        self.download = pn.widgets.FileDownload(callback=self._csv, filename="uncertain_points.csv", label="Download CSV", disabled=True)
+        self.executor, self.future = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="bfbnb-map"), None
         self.tap = hv.streams.Tap(x=None, y=None)
         self.tap.add_subscriber(self._tapped)
+        self.fill_pickers()
+        state.param.watch(lambda event: self.fill_pickers(), ["num_records", "model", "num_lam"])
 
-    def _names(self): return list(self.state.learner.potential.lam_names) if self.state.learner is not None else []
+    def fill_pickers(self):
+        "Give the coupling pickers the model's physics names (keeping a valid choice)."
+        names = self.state.coupling_names()
+        if list(self.x_axis.options) == names: return
+        self.x_axis.options, self.y_axis.options = names, names
+        if len(names) >= 2: self.x_axis.value, self.y_axis.value = names[0], names[1]
 
     def _parse(self, text, size, what):
-        values = [float(v) for v in text.replace(";", ",").split(",") if v.strip()]
+        try: values = [float(v) for v in text.replace(";", ",").split(",") if v.strip()]
+        except ValueError: raise ValueError(f"{what}: {text!r} is not a list of numbers; give {size} comma-separated numbers") from None
         if len(values) != size: raise ValueError(f"{what}: give {size} comma-separated numbers, got {text!r}")
         return values
 
-    def draw_map(self) -> bool:
-        "Draw the slice maps of the current learner; False with a message if it cannot yet."
+    def _look(self) -> Learner|None:
+        "A snapshot of the run to draw on: a fresh one between rounds, else the runner's copy of the last round."
         learner = self.state.learner
-        if learner is None or learner.model is None: self.message.object = "Train at least one round first."; return False
-        names = self._names()
-        self.x_axis.options, self.y_axis.options = names, names
-        if self.x_axis.value not in names or self.y_axis.value not in names or self.x_axis.value == self.y_axis.value:
-            self.x_axis.value, self.y_axis.value = names[0], names[1]
+        if learner is None or learner.model is None: return None
+        if self.state.runner.lock.acquire(blocking=False):
+            try: return learner.snapshot()
+            finally: self.state.runner.lock.release()
+        return self.state.runner.snapshot
+
+    def draw_map(self, wait:bool=False) -> bool:
+        "Start drawing the slice maps on a worker thread (`wait`: finish here); False with a message if it cannot."
+        if self.future is not None and not self.future.done(): self.message.object = "A map is being drawn: wait for it."; return False
+        look = self._look()
+        if look is None:
+            self.message.object = "Round 0 is still training: the map can be drawn when it ends." if self.state.running else "Train at least one round first."
+            return False
+        self.fill_pickers()
+        names = look.coupling_names
+        if self.x_axis.value == self.y_axis.value: self.message.object = "**Cannot draw:** choose two different couplings."; return False
         try:
-            if self.base.value.strip(): base = np.array(self._parse(self.base.value, len(names), "other couplings"))
-            else: base = default_base(learner)
+            base = np.array(self._parse(self.base.value, len(names), "other couplings")) if self.base.value.strip() else default_base(look)
             spec = SliceSpec(names.index(self.x_axis.value), names.index(self.y_axis.value), base, tuple(self._parse(self.x_range.value, 2, "x range")),
                              tuple(self._parse(self.y_range.value, 2, "y range")), self.resolution.value)
         except ValueError as error: self.message.object = f"**Cannot draw:** {error}"; return False
-        if not self.state.runner.lock.acquire(blocking=False): self.message.object = "A round is running: pause the run or wait for the round to end."; return False
-        try:
-            self.map, self.spec = slice_map(learner, spec, self.score.value, levels=None), spec
-            table = uncertain_points(learner)
-        finally: self.state.runner.lock.release()
-        layout = slice_plot(self.map, names)
+        score = self.score.value
+        self.future = self.executor.submit(lambda: (look, spec, slice_map(look, spec, score, levels=None), uncertain_points(look)))
+        self.draw.disabled, self.plot.loading = True, True
+        self.message.object = f"Drawing the map of round {look.round_index - 1} ({spec.resolution}x{spec.resolution} points)..."
+        if wait: concurrent.futures.wait([self.future])
+        return self.poll() if wait else True
+
+    def poll(self) -> bool:
+        "Put a finished map on the page (call on the session's thread); True when one was shown."
+        if self.future is None or not self.future.done(): return False
+        future, self.future = self.future, None
+        self.draw.disabled, self.plot.loading = False, False
+        try: look, spec, smap, table = future.result()
+        except Exception as error: # the message says what went wrong; the page keeps working
+            logger.exception("drawing the map failed")
+            self.message.object = f"**Cannot draw:** {type(error).__name__}: {error}"
+            return False
+        self.classifier, self.map, self.spec, names = look, smap, spec, look.coupling_names
+        layout = slice_plot(smap, names)
         self.tap = hv.streams.Tap(source=layout.values()[0], x=None, y=None)
         self.tap.add_subscriber(self._tapped)
-        self.plot.object = layout.opts(hv.opts.Image(width=380, height=340, colorbar=True, tools=["tap", "hover"]))
+        self.plot.object = layout.opts(hv.opts.Image(width=400, height=400, colorbar=True, tools=["tap", "hover"]))
         import pandas as pd
+        self.table_columns = table
         self.table.object = pd.DataFrame(table)
-        self.message.object = f"Map drawn: {int(self.map.misclassified.sum()) if self.map.truth is not None else 'no exact truth,'} misclassified grid points."
+        self.download.disabled = len(table["score"]) == 0
+        wrong = f"{int(smap.misclassified.sum())} of {smap.misclassified.size} grid points misclassified (exact truth)" if smap.truth is not None else "no exact truth for this model"
+        self.message.object = f"Map drawn (round {look.round_index - 1}): {wrong}."
         return True
 
     def _tapped(self, x=None, y=None):
@@ -296,18 +438,19 @@ class ExplorerView(pn.viewable.Viewer):
         self.show_details(x, y)
 
     def show_details(self, x:float, y:float) -> dict:
-        "Prediction, uncertainty, oracle label, minimum V and witness of the slice point (x, y)."
-        with self.state.runner.lock: details = point_details(self.state.learner, self.spec.point(x, y), self.score.value)
-        self.details.object = details
+        "Prediction, uncertainty, oracle label, minimum V and witness of the slice point (x, y), on the map's snapshot."
+        details = point_details(self.classifier, self.spec.point(x, y), self.score.value)
+        self.details.object = _details_html(details)
         return details
 
-    def _csv(self): return io.StringIO(columns_to_csv(uncertain_points(self.state.learner)) if self.state.learner is not None else "")
+    def _csv(self): return io.StringIO(columns_to_csv(self.table_columns) if self.table_columns is not None else "")
 
     def __panel__(self):
-        controls = pn.Column("### Uncertain-region explorer", self.x_axis, self.y_axis, self.x_range, self.y_range, self.base, self.resolution, self.score, self.draw, self.message)
+        controls = pn.Column("### Uncertain-region explorer", self.x_axis, self.y_axis, self.x_range, self.y_range, self.base, self.resolution,
+                             self.score, self.draw, self.message, width=360)
         return pn.Row(controls, pn.Column(self.plot, "#### Clicked point", self.details, "#### Most uncertain points of the last pool", self.table, self.download))
 
-# %% ../nbs/11_dashboard.ipynb #35af0c56
+# %% ../nbs/11_dashboard.ipynb #7a7d1a1b
 class App(pn.viewable.Viewer):
     "The whole dashboard for one session: editor, run controls, live plots, explorer."
     def __init__(self, state:DashboardState|None=None, poll_period_ms:int=250, **params):
@@ -316,11 +459,13 @@ class App(pn.viewable.Viewer):
         self.editor, self.run, self.live, self.explorer = EditorView(self.state), RunView(self.state), LiveView(self.state), ExplorerView(self.state)
         self.poll_period_ms, self.callback = poll_period_ms, None
 
-    def poll(self): self.state.poll()
+    def poll(self):
+        "Drain the run's events and put a finished map on the page (the periodic callback, on the session's thread)."
+        self.state.poll(); self.explorer.poll()
 
     def __panel__(self):
         header = pn.pane.Markdown("## bfbnb — is the quartic potential bounded from below?")
-        tabs = pn.Tabs(("Train", pn.Row(pn.Column(self.editor, self.run), self.live)), ("Explore", self.explorer), dynamic=False)
+        tabs = pn.Tabs(("Train", pn.Row(self.editor, self.run, self.live)), ("Explore", self.explorer), dynamic=False)
         return pn.Column(header, tabs, sizing_mode="stretch_width")
 
     def served(self):

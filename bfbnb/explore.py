@@ -10,14 +10,17 @@ import io
 from dataclasses import dataclass, field
 
 import holoviews as hv
+import holoviews.plotting.bokeh  # noqa: F401  (registers the Bokeh backend's plot options used below)
 import numpy as np
 
 from .kernel import check_array
 from .learner import Learner, record_columns
 
+hv.Store.set_current_backend("bokeh")
+
 # %% auto #0
 __all__ = ['SliceSpec', 'SliceMap', 'slice_map', 'default_base', 'point_details', 'uncertain_points', 'columns_to_csv',
-           'metric_plot', 'slice_plot']
+           'metric_plot', 'details_rows', 'slice_plot']
 
 # %% ../nbs/09a_explore.ipynb #9a2ade26
 @dataclass
@@ -96,7 +99,7 @@ def point_details(learner:Learner, lam, score:str="bald", num_mc_samples:int|Non
     prediction = learner.predict(lam, num_mc_samples, scores=(score,))
     with learner.untouched(): label = learner.oracle.label(lam) # a look: the oracle's generator and witness cache stay as they were
     witness = label.witnesses[0]
-    details = {"couplings": dict(zip(learner.potential.lam_names, map(float, lam[0]))), "probability": float(prediction["probability"][0]),
+    details = {"couplings": dict(zip(learner.coupling_names, map(float, lam[0]))), "probability": float(prediction["probability"][0]),
                "predicted_bfb": bool(prediction["label"][0]), score: float(prediction[score][0]), "oracle_bfb": bool(label.labels[0]),
                "certain": bool(label.certain[0]), "min_value": float(label.min_values[0]),
                "witness": None if np.isnan(witness).any() else dict(zip(learner.potential.phi_names, map(float, witness)))}
@@ -105,7 +108,7 @@ def point_details(learner:Learner, lam, score:str="bald", num_mc_samples:int|Non
 
 def uncertain_points(learner:Learner, num_points:int=20) -> dict:
     "The `num_points` highest-scored candidates of the last pool, as columns (couplings..., score)."
-    names = list(learner.potential.lam_names)
+    names = learner.coupling_names
     if learner.last_pool is None: return {**{name: np.zeros(0) for name in names}, "score": np.zeros(0)}
     pool, scores = learner.last_pool
     order = np.argsort(-scores, kind="stable")[:num_points]
@@ -120,14 +123,33 @@ def columns_to_csv(columns:dict) -> str:
     return buffer.getvalue()
 
 # %% ../nbs/09a_explore.ipynb #753094e6
-def metric_plot(columns:dict, keys:list[str], x:str="labels", title:str="") -> hv.Overlay:
-    "Curves with markers of `keys` against `x` ('labels' or 'round')."
+def metric_plot(columns:dict, series:dict, x:str="labels", title:str="", ylabel:str="value") -> hv.Overlay:
+    "Curves with markers of `series` (column key -> legend text) against `x` ('labels' or 'round'); the axes follow the data as it grows."
     curves = []
-    for key in keys:
-        values = columns.get(key, np.zeros(0))
-        data = (columns.get(x, np.zeros(0))[:len(values)], values)
-        curves += [hv.Curve(data, x, "value", label=key), hv.Scatter(data, x, "value", label=key)]
-    return hv.Overlay(curves).relabel(title)
+    xlabel = "oracle labels used" if x == "labels" else "round"
+    for key, legend in series.items():
+        values = np.asarray(columns.get(key, np.zeros(0)), np.float64)
+        xs = np.asarray(columns.get(x, np.zeros(0)), np.float64)[:len(values)]
+        finite = np.isfinite(values)
+        data = (xs[finite], values[finite])
+        curves += [hv.Curve(data, hv.Dimension(x, label=xlabel), hv.Dimension("value", label=ylabel), label=legend),
+                   hv.Scatter(data, hv.Dimension(x, label=xlabel), hv.Dimension("value", label=ylabel), label=legend)]
+    options = dict(framewise=True, padding=0.1) # each new point widens both ranges (without framewise they stay at the first frame's)
+    return hv.Overlay(curves).relabel(title).opts(hv.opts.Curve(**options), hv.opts.Scatter(size=6, **options), hv.opts.Overlay(legend_position="bottom"))
+
+def details_rows(details:dict) -> list[tuple[str, str]]:
+    "The details of a point as (quantity, value) rows for people: physics names, 4 significant digits, the witness as a vector."
+    number = lambda v: f"{v:.4g}"
+    verdict = lambda bfb: "BFB" if bfb else "not BFB"
+    rows = [(name, number(value)) for name, value in details["couplings"].items()]
+    score = next(key for key in details if key not in {"couplings", "probability", "predicted_bfb", "oracle_bfb", "certain", "min_value", "witness", "truth_bfb"})
+    rows += [("P(BFB), network", number(details["probability"])), ("network says", verdict(details["predicted_bfb"]) + " (a presumption)"),
+             (f"uncertainty ({score})", number(details[score])),
+             ("oracle says", verdict(details["oracle_bfb"]) + (" (proven by the witness)" if details["certain"] and not details["oracle_bfb"] else " (presumed: no negative V found)")),
+             ("lowest V on the field sphere", number(details["min_value"]))]
+    if details["witness"] is not None: rows.append(("witness phi*", "(" + ", ".join(number(v) for v in details["witness"].values()) + ")"))
+    if "truth_bfb" in details: rows.append(("exact condition", verdict(details["truth_bfb"])))
+    return rows
 
 def slice_plot(smap:SliceMap, names:list[str]|None=None) -> hv.Layout:
     "Probability map with the 0.5 contour, uncertainty map with calibration contours, truth boundary and errors."
@@ -144,4 +166,5 @@ def slice_plot(smap:SliceMap, names:list[str]|None=None) -> hv.Layout:
         wrong = np.argwhere(smap.misclassified)
         errors = hv.Points((smap.xs[wrong[:, 1]], smap.ys[wrong[:, 0]]), kdims).relabel("misclassified")
         left, right = left * boundary * errors, right * boundary
-    return (left + right).cols(2)
+    legend = hv.opts.Overlay(legend_position="bottom") # below the map, never over the BFB corner
+    return (left.opts(legend) + right.opts(legend)).cols(2)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import time
 import uuid
@@ -16,6 +17,7 @@ import numpy as np
 
 from .metrics import (Metric, MCModelEvaluation, MissingContextError, NewDataScore, PoolScore, RoundContext,
                            UnlabelledDeltaF, ValidationFScore)
+from .models import COUPLING_NAMES
 from .network import NetworkConfig, build_network, set_training_size
 from .oracle import Oracle, OracleResult, TruthOracle
 from .potential import Potential
@@ -189,7 +191,8 @@ class Learner:
                  config:LearnerConfig|None=None, # loop settings
                  network:NetworkSpec|None=None, # network shape
                  metrics:list[Metric]|None=None, # default: MC accuracy, F1 with cuts, Delta F, pool and new-data scores
-                 truth=None): # exact condition [n, num_lam] -> bool; labels the validation set when given
+                 truth=None, # exact condition [n, num_lam] -> bool; labels the validation set when given
+                 model_name:str|None=None): # catalogue name when the potential comes from bfbnb.models (saved with the run)
         self.potential, self.config, self.network = potential, config or LearnerConfig(), network or NetworkSpec()
         self.oracle = oracle if oracle is not None else Oracle(potential, seed=self.config.seed)
         self.truth = truth
@@ -198,12 +201,17 @@ class Learner:
         self.rng = np.random.default_rng(self.config.seed)
         self.model, self.train, self.validation, self.unlabelled = None, None, None, None
         self.validation_source, self.records, self.num_labels, self._rebuild = None, [], 0, False
-        self.model_name = None # catalogue name, if the potential comes from bfbnb.models (saved with the run)
+        self.model_name = model_name
         self.run_id = uuid.uuid4().hex # identity of this run: a run directory is only ever overwritten by the run it holds
         self.last_pool = None # (candidates, scores) of the last scored batch, for explorers; not saved
 
     @property
     def round_index(self) -> int: return len(self.records)
+
+    @property
+    def coupling_names(self) -> list[str]:
+        "Physics names of the couplings in order: the catalogue's (lambda1 ... for the 2HDM), else the potential's own."
+        return list(COUPLING_NAMES.get(self.model_name) or self.potential.lam_names)
 
     def _label(self, x) -> OracleResult:
         if self.config.use_truth: return TruthOracle(_TruthModel(self.truth, self.potential)).label(x)
@@ -454,6 +462,18 @@ def _redefine_model(self, network:NetworkSpec):
     "Use a different network shape; the next round trains it from scratch."
     self.network, self._rebuild = network, True
 
+def _snapshot(self) -> Learner:
+    "A copy to look at from another thread while the run goes on: its own network copy, generator and oracle (own witness cache); nothing done to it reaches the run."
+    if self.model is None: raise RuntimeError("the learner has no trained network yet: call step() first")
+    look = copy.copy(self)
+    look.model = keras.models.clone_model(self.model)
+    look.model.set_weights(self.model.get_weights())
+    look.rng = np.random.default_rng([self.config.seed, self.round_index]) # a throw-away generator, never the run's
+    look.records = list(self.records)
+    if isinstance(self.oracle, Oracle): look.oracle = Oracle(self.potential, self.oracle.num_restarts, seed=self.oracle.seed)
+    return look
+
 Learner.untouched, Learner.predict, Learner.calibration_uncertainties = _untouched, _predict, _calibration_uncertainties
+Learner.snapshot = _snapshot
 Learner.set_prior_length_scale, Learner.add_metrics, Learner.redefine_model = _set_prior_length_scale, _add_metrics, _redefine_model
 Learner.retrain = _retrain

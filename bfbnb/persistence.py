@@ -25,9 +25,9 @@ from .oracle import Oracle, OracleConfig, WitnessCache
 from .potential import Potential, PotentialError
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'DATA_FILES', 'VIEW_FILES', 'EXPORT_SNIPPET', 'RunDirectoryError', 'RunExistsError',
-           'run_identity', 'check_target', 'move_aside', 'save_learner', 'write_plots', 'load_learner',
-           'export_saved_model']
+__all__ = ['FORMAT', 'VERSION', 'DATA_FILES', 'VIEW_FILES', 'METRIC_TITLES', 'EXPORT_SNIPPET', 'RunDirectoryError',
+           'RunExistsError', 'run_identity', 'check_target', 'move_aside', 'save_learner', 'write_plots',
+           'load_learner', 'export_saved_model']
 
 # %% ../nbs/08a_persistence.ipynb #294d51a0
 FORMAT, VERSION = "bfbnb-run", 2 # version 1 (no run id, no checksums) still loads
@@ -133,37 +133,60 @@ def _held_by(directory) -> str|None:
     except RunExistsError: return None
 
 # %% ../nbs/08a_persistence.ipynb #7265a6fc
+METRIC_TITLES = {"validation_f_score": "F1, precision and recall on the validation set", "mc_model_evaluation": "Validation set, MC dropout",
+                 "unlabelled_delta_f": "Delta F: estimated change of F1 since the last round", "pool_score": "Acquisition score of the candidate pool",
+                 "new_data_score": "Acquisition score of the newly labelled points", "unlabelled_agreement": "Agreement with the last round"}
+
+def _words(key:str) -> str:
+    "Legend text of a metric key: 'f1@0.95' -> 'f1, 5 % most uncertain removed'."
+    name, _, cut = key.partition("@")
+    return name.replace("_", " ") if not cut or float(cut) >= 1 else f"{name.replace('_', ' ')}, {100 * (1 - float(cut)):.3g} % most uncertain removed"
+
 def write_plots(records:list[RoundRecord], directory) -> list[Path]:
-    "Write `metrics.png` and `training.png` for `records` into `directory`; returns their paths."
+    "Write `metrics.png` and `training.png` for `records` into `directory`; fractions and counts never share an axis; returns the paths."
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
     directory, columns = Path(directory), record_columns(records)
-    series = {}
+    panels = {} # (title, y label) -> keys: each metric's fractions (all values in [0, 1]) and other values on their own axes
     for key in columns:
-        if "/" in key: series.setdefault(key.split("/", 1)[0], []).append(key)
-    num_columns = min(3, max(1, len(series)))
-    rows = max(1, -(-len(series) // num_columns))
-    figure = Figure(figsize=(4.5 * num_columns, 3.2 * rows), layout="constrained")
-    for index, (name, keys) in enumerate(series.items()):
+        if "/" not in key: continue
+        name, part = key.split("/", 1)
+        values = columns[key][np.isfinite(columns[key])]
+        fraction = len(values) > 0 and values.min() >= 0 and values.max() <= 1
+        title = METRIC_TITLES.get(name, name.replace("_", " "))
+        panels.setdefault((title if fraction else f"{title} (values beyond 0..1)", "fraction" if fraction else "value"), []).append(key)
+    num_columns = min(3, max(1, len(panels)))
+    rows = max(1, -(-len(panels) // num_columns))
+    figure = Figure(figsize=(5.2 * num_columns, 3.6 * rows), layout="constrained")
+    for index, ((title, ylabel), keys) in enumerate(panels.items()):
         axis = figure.add_subplot(rows, num_columns, index + 1)
         for key in keys[:8]:
             finite = np.isfinite(columns[key])
-            axis.plot(columns["labels"][finite], columns[key][finite], marker="o", markersize=3, label=key.split("/", 1)[1])
-        axis.set(title=name, xlabel="labels used")
-        axis.legend(fontsize=6)
+            axis.plot(columns["labels"][finite], columns[key][finite], marker="o", markersize=3, label=_words(key.split("/", 1)[1]))
+        axis.set(title=title, xlabel="oracle labels used", ylabel=ylabel)
+        axis.title.set_fontsize(9)
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+        axis.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     figure.savefig(directory / "metrics.png", dpi=90)
-    figure = Figure(figsize=(10, 3.5), layout="constrained")
+    figure = Figure(figsize=(11, 3.8), layout="constrained")
     losses, timing = figure.add_subplot(1, 2, 1), figure.add_subplot(1, 2, 2)
     for record in records:
-        losses.plot(record.epoch_losses, color=(0.2, 0.3, 0.4 + 0.6 * record.round_index / max(1, len(records) - 1)), linewidth=1)
-    losses.set(title="training loss per epoch (darker: earlier rounds)", xlabel="epoch", ylabel="loss", yscale="log")
+        shade = 0.4 + 0.6 * record.round_index / max(1, len(records) - 1)
+        losses.plot(np.arange(1, len(record.epoch_losses) + 1), record.epoch_losses, color=(0.2, 0.3, shade), linewidth=1, label=f"round {record.round_index}")
+    # the loss includes the dropout regulariser and can be negative: a symmetric log axis shows every epoch
+    losses.set(title="Training loss per epoch, one line per round (darker: earlier)", xlabel="epoch", ylabel="loss (symmetric log scale)", yscale="symlog")
+    losses.title.set_fontsize(9)
+    if 0 < len(records) <= 10: losses.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     phases = sorted({phase for record in records for phase in record.timings})
     bottom = np.zeros(len(records))
     for phase in phases:
         seconds = np.array([record.timings.get(phase, 0.0) for record in records])
         timing.bar([r.round_index for r in records], seconds, bottom=bottom, label=phase)
         bottom += seconds
-    timing.set(title="wall time per phase", xlabel="round", ylabel="seconds")
-    timing.legend(fontsize=7)
+    timing.set(title="Wall time per round, by phase", xlabel="round", ylabel="seconds")
+    timing.title.set_fontsize(9)
+    timing.xaxis.set_major_locator(MaxNLocator(integer=True))
+    timing.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     figure.savefig(directory / "training.png", dpi=90)
     return [directory / "metrics.png", directory / "training.png"]
 
@@ -298,7 +321,7 @@ def export_saved_model(source, directory) -> Path:
     if keras.backend.backend() != "tensorflow": raise RuntimeError("exporting a SavedModel needs the TensorFlow backend")
     model = source.model if isinstance(source, Learner) else source
     if model is None: raise ValueError("there is no trained network to export: run a round first")
-    names = source.potential.lam_names if isinstance(source, Learner) else [f"input{i}" for i in range(model.inputs[0].shape[-1])]
+    names = source.coupling_names if isinstance(source, Learner) else [f"input{i}" for i in range(model.inputs[0].shape[-1])]
     target = Path(directory).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=target.name + ".exporting-", dir=target.parent))

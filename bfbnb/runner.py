@@ -9,45 +9,42 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from .learner import Learner, LearnerConfig, NetworkSpec
+from .learner import Learner, LearnerConfig, NetworkSpec, check_count, check_setting
 from .models import MODEL_NAMES, get_model
 from .oracle import Oracle
 from .potential import Potential
+from .settings import PRESETS, RunSettings, setting_label
 
 logger = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['logger', 'EVENT_KINDS', 'RunSettings', 'build_potential', 'learner_from_settings', 'RunEvent', 'RunnerBusy', 'Runner']
+__all__ = ['logger', 'EVENT_KINDS', 'check_run_setting', 'check_settings', 'build_potential', 'learner_from_settings', 'RunEvent',
+           'RunnerBusy', 'Runner']
 
 # %% ../nbs/09_runner.ipynb #06a4c17f
-@dataclass
-class RunSettings:
-    "Run controls in plain form; `learner_from_settings` builds the learner."
-    model: str = "2hdm" # a catalogue name (bfbnb.models.MODEL_NAMES) or "custom"
-    potential_text: str = "" # the potential when model == "custom" (parsed, never evaluated)
-    num_phi: int = 2 # real field components of a custom potential
-    num_lam: int = 2 # couplings of a custom potential
-    num_layers: int = 3
-    units: int = 32
-    witness_directions: int = 4096 # training witnesses the network sees as its margin input (bfbnb.witness); 0: couplings only
-    initial_size: int = 3000
-    validation_size: int = 5000
-    batch_size: int = 100 # points labelled per batch
-    num_batches: int = 2 # batches per round
-    pool_factor: int = 20 # candidates per selected point
-    score: str = "bald"
-    selection: str = "top_k"
-    num_mc_samples: int = 16
-    epochs: int = 40
-    patience: int = 5
-    num_restarts: int = 20 # oracle starts per point
-    seed: int = 0
+def check_run_setting(name:str, value, label:str|None=None):
+    "Raise ValueError, in the words of `label` (default: the control's label), when `value` breaks the rule of setting `name`."
+    found = {f.name: f for f in fields(RunSettings)}
+    if name not in found: raise ValueError(f"unknown setting {name!r}; the settings are {', '.join(found)}")
+    f, label = found[name], label or setting_label(name)
+    choices, target = f.metadata["choices"], f.metadata["target"]
+    if choices is not None:
+        if value not in choices: raise ValueError(f"{label} = {value!r} is invalid: choose one of {', '.join(map(str, choices))}")
+    elif target == "config": check_setting(LearnerConfig, name, value, label)
+    elif target == "network": check_setting(NetworkSpec, name, value, label)
+    elif f.type in ("int", int): check_count(value, label, 1)
+    elif not isinstance(value, str): raise ValueError(f"{label} = {value!r} is invalid: it must be text")
+    return value
 
-    def to_dict(self) -> dict: return asdict(self)
+def check_settings(settings:RunSettings) -> RunSettings:
+    "Raise ValueError with the rule of the first invalid field of `settings`, in the words of its control; returns `settings`."
+    for f in fields(settings): check_run_setting(f.name, getattr(settings, f.name))
+    return settings
 
+# %% ../nbs/09_runner.ipynb #1f480ec2
 def build_potential(settings:RunSettings) -> tuple[Potential, object, str|None]:
     "The potential, its exact truth (or None) and its catalogue name (or None) for `settings`."
     if settings.model == "custom":
@@ -57,18 +54,16 @@ def build_potential(settings:RunSettings) -> tuple[Potential, object, str|None]:
     model = get_model(settings.model)
     return model.potential, model.truth, model.name
 
-def learner_from_settings(settings:RunSettings) -> Learner:
-    "A fresh Learner for `settings` (validation labelled by the exact truth when the model has one)."
-    potential, truth, name = build_potential(settings)
-    config = LearnerConfig(initial_size=settings.initial_size, validation_size=settings.validation_size, num_batches=settings.num_batches,
-                           batch_size=settings.batch_size, pool_factor=settings.pool_factor, score=settings.score, selection=settings.selection,
-                           num_mc_samples=settings.num_mc_samples, epochs=settings.epochs, patience=settings.patience, seed=settings.seed)
-    learner = Learner(potential, Oracle(potential, settings.num_restarts, seed=settings.seed), config,
-                      NetworkSpec(settings.num_layers, settings.units, witness_directions=settings.witness_directions), truth=truth)
-    learner.model_name = name
-    return learner
+def _routed(settings:RunSettings, target:str) -> dict:
+    return {f.name: getattr(settings, f.name) for f in fields(settings) if f.metadata["target"] == target}
 
-# %% ../nbs/09_runner.ipynb #f3ed5ccc
+def learner_from_settings(settings:RunSettings, built:tuple|None=None) -> Learner:
+    "A fresh Learner for `settings`; `built` = (potential, truth, catalogue name) replaces the settings' potential part."
+    potential, truth, name = built if built is not None else build_potential(settings)
+    config, network = LearnerConfig(**_routed(settings, "config")), NetworkSpec(**_routed(settings, "network"))
+    return Learner(potential, Oracle(potential, settings.num_restarts, seed=settings.seed), config, network, truth=truth, model_name=name)
+
+# %% ../nbs/09_runner.ipynb #87348faf
 EVENT_KINDS = ("epoch", "round", "saved", "finished", "error")
 
 @dataclass
@@ -84,8 +79,9 @@ class RunnerBusy(RuntimeError):
 
 class Runner:
     "Owns one worker thread that steps a learner and reports RunEvents on a queue."
-    def __init__(self, directory=None): # save the run here after every round (None: don't save)
-        self.events, self.directory, self.learner = queue.Queue(), directory, None
+    def __init__(self, directory=None, # save the run here after every round (None: don't save)
+                 snapshots:bool=False): # keep `snapshot`, a copy of the learner after its last round, for looking at while the next round runs
+        self.events, self.directory, self.learner, self.snapshots, self.snapshot = queue.Queue(), directory, None, snapshots, None
         self._thread, self._pause, self._stop, self.last_reason = None, threading.Event(), threading.Event(), None
         self.lock = threading.Lock() # held while the worker steps or saves the learner; readers of the learner take it too
 
@@ -134,6 +130,7 @@ class Runner:
                 if self._stop.is_set() or self._pause.is_set(): break
                 with self.lock:
                     record = self.learner.step(on_epoch=self._epoch)
+                    if self.snapshots: self.snapshot = self.learner.snapshot()
                     self.events.put(RunEvent("round", record.round_index, record))
                     if self.directory is not None:
                         self.events.put(RunEvent("saved", record.round_index, str(self.learner.save(self.directory))))

@@ -64,7 +64,7 @@ class RunPanel:
         self.stop_button, self.status = widgets.Button(description="Stop", button_style="danger"), widgets.HTML("idle")
         self.table, self.figure = widgets.HTML(records_html(learner.records)), widgets.Image(format="png")
         self.start_button.on_click(lambda _: self.start()); self.pause_button.on_click(lambda _: self.pause()); self.stop_button.on_click(lambda _: self.stop())
-        names = list(learner.potential.lam_names)
+        names = learner.coupling_names
         self.x_axis = widgets.Dropdown(options=names, value=names[0], description="x")
         self.y_axis = widgets.Dropdown(options=names, value=names[1], description="y")
         self.low, self.high = widgets.FloatText(value=-1.0, description="from"), widgets.FloatText(value=1.0, description="to")
@@ -119,7 +119,7 @@ class RunPanel:
 # %% ../nbs/10_widgets.ipynb #5a3d8f59
 def _draw(self) -> bool:
     "Draw the slice of the selected couplings; False with a message when it cannot."
-    learner, names = self.learner, list(self.learner.potential.lam_names)
+    learner, names = self.learner, self.learner.coupling_names
     if learner.model is None: self.details_html.value = "Run at least one round first."; return False
     try: spec = SliceSpec(names.index(self.x_axis.value), names.index(self.y_axis.value), default_base(learner), (self.low.value, self.high.value), (self.low.value, self.high.value), 40)
     except ValueError as error: self.details_html.value = html.escape(str(error)); return False
