@@ -145,7 +145,7 @@ def _words(key:str) -> str:
 def write_plots(records:list[RoundRecord], directory) -> list[Path]:
     "Write `metrics.png` and `training.png` for `records` into `directory`; fractions and counts never share an axis; returns the paths."
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FormatStrFormatter, MaxNLocator
     directory, columns = Path(directory), record_columns(records)
     panels = {} # (title, y label) -> keys: each metric's fractions (all values in [0, 1]) and other values on their own axes
     for key in columns:
@@ -154,7 +154,7 @@ def write_plots(records:list[RoundRecord], directory) -> list[Path]:
         values = columns[key][np.isfinite(columns[key])]
         fraction = len(values) > 0 and values.min() >= 0 and values.max() <= 1
         title = METRIC_TITLES.get(name, name.replace("_", " "))
-        panels.setdefault((title if fraction else f"{title} (values beyond 0..1)", "fraction" if fraction else "value"), []).append(key)
+        panels.setdefault((title if fraction else f"{title} (counts and values beyond 0..1)", "value (0..1)" if fraction else "value"), []).append(key)
     num_columns = min(3, max(1, len(panels)))
     rows = max(1, -(-len(panels) // num_columns))
     figure = Figure(figsize=(5.2 * num_columns, 3.6 * rows), layout="constrained")
@@ -173,8 +173,14 @@ def write_plots(records:list[RoundRecord], directory) -> list[Path]:
     for record in records:
         shade = 0.4 + 0.6 * record.round_index / max(1, len(records) - 1)
         losses.plot(np.arange(1, len(record.epoch_losses) + 1), record.epoch_losses, color=(0.2, 0.3, shade), linewidth=1, label=f"round {record.round_index}")
-    # the loss includes the dropout regulariser and can be negative: a symmetric log axis shows every epoch
-    losses.set(title="Training loss per epoch, one line per round (darker: earlier)", xlabel="epoch", ylabel="loss (symmetric log scale)", yscale="symlog")
+    # the loss includes the dropout regulariser and can be negative: then a symmetric log axis shows every epoch
+    every = np.concatenate([np.asarray(r.epoch_losses, np.float64) for r in records] + [np.ones(1)])
+    if (every > 0).all(): losses.set(yscale="log", ylabel="loss (log scale)")
+    else: losses.set(yscale="symlog", ylabel="loss (symmetric log scale)")
+    losses.yaxis.set_major_formatter(FormatStrFormatter("%.3g"))
+    losses.yaxis.set_minor_formatter(FormatStrFormatter(""))
+    losses.set(title="Training loss per epoch, one line per round (darker: earlier)", xlabel="epoch")
+    losses.xaxis.set_major_locator(MaxNLocator(integer=True))
     losses.title.set_fontsize(9)
     if 0 < len(records) <= 10: losses.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     phases = sorted({phase for record in records for phase in record.timings})
