@@ -26,7 +26,7 @@ from .explore import (SliceSpec, columns_to_csv, default_base, details_rows, met
 from .learner import Learner, record_columns
 from .models import COUPLING_NAMES, get_model
 from .persistence import RunExistsError, check_target, run_identity
-from .runner import Runner, RunnerBusy, build_potential, check_settings, learner_from_settings
+from .runner import RunController, RunnerBusy, RunRefused, build_potential, check_settings, learner_from_settings
 from .scores import SAMPLE_SCORES
 from .settings import PRESET_HELP, PRESETS, RunSettings, setting_label
 
@@ -75,17 +75,23 @@ class DashboardState(RunSettingsParameters):
     directory = param.String(default="", doc="run directory: saved after every round when set; Resume loads it")
     status = param.String(default="idle"); error = param.String(default=""); parsed = param.String(default="")
     setting_error = param.String(default=""); running = param.Boolean(default=False); num_records = param.Integer(default=0)
+    num_epochs = param.Integer(default=0) # epochs reported so far in this session (the loss plot follows it; the other plots follow num_records)
     progress = param.Integer(default=0); planned = param.Integer(default=1)
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.runner, self.records, self.epoch_losses, self.learner = Runner(snapshots=True), [], [], None
-        self.started_at, self.first_point_seconds, self.round_seconds, self.last_round_at = None, None, [], None
+        self.controller = RunController()
+        self.runner = self.controller.runner
         if self.model != CUSTOM: self._show_catalogue()
         self.param.watch(lambda event: self._show_catalogue() if event.new != CUSTOM else None, "model")
         self.param.watch(lambda event: self.apply_preset(event.new), "preset")
         self.param.watch(lambda *events: self.check(), list(SETTING_NAMES) + ["num_phi", "num_lam"])
         self.check()
+
+    learner = property(lambda self: self.controller.learner, doc="the run's learner (None before the first start)")
+    records = property(lambda self: self.controller.records, doc="the run's round records")
+    epoch_losses = property(lambda self: self.controller.epoch_losses, doc="training losses of the current round")
+    first_point_seconds = property(lambda self: self.controller.first_point_seconds, doc="seconds from Start to the first round's record")
 
     def _show_catalogue(self):
         self.potential_text, self.num_phi, self.num_lam = _catalogue_text(MODEL_CHOICES[self.model])
@@ -148,27 +154,15 @@ def _start(self) -> bool:
     except (ValueError, TypeError) as error:
         self.error = f"Invalid settings: {error}"
         return False
-    self.learner, self.records, self.epoch_losses, self.num_records = learner, [], [], 0
-    return self._launch(self.rounds)
+    return self._launch(learner)
 
-def _launch(self, num_rounds:int) -> bool:
-    directory = Path(self.directory.strip()) if self.directory.strip() else None
-    if directory is not None: # never save over a run this session did not load: refuse before the first round
-        try: check_target(directory, self.learner.run_id)
-        except RunExistsError:
-            try: held = run_identity(directory) is not None
-            except RunExistsError as error: self.error = f"Not started: {error}"; return False
-            if held: self.error = f"Not started: {directory} holds another run. Press Resume to continue that run, or type another directory to save this one."
-            return False
-    self.runner.directory = directory
-    try: self.runner.start(self.learner, num_rounds)
-    except RunnerBusy as error:
-        self.error = str(error)
+def _launch(self, learner:Learner) -> bool:
+    try: self.controller.launch(learner, self.rounds, self.directory.strip() or None)
+    except (RunRefused, RunnerBusy, ValueError) as error:
+        self.error = f"Not started: {error}"
         return False
-    self.error, self.running, self.progress, self.planned = "", True, 0, num_rounds
-    self.started_at = self.last_round_at = time.perf_counter()
-    self.first_point_seconds, self.round_seconds = None, []
-    self.status = f"round 1 of {num_rounds} running on {compute_device()}"
+    self.error, self.running, self.progress, self.planned, self.num_records = "", True, 0, self.rounds, len(self.records)
+    self.status = f"round 1 of {self.rounds} running on {compute_device()}"
     return True
 
 def _resume(self) -> bool:
@@ -176,57 +170,34 @@ def _resume(self) -> bool:
     if self.runner.running:
         self.error = "A run is already in progress."
         return False
+    if not self.check():
+        self.error = f"Not resumed: {self.setting_error}"
+        return False
     if self.directory.strip(): # always the typed run, never the in-memory learner saved into it
         try: learner = Learner.load(self.directory.strip())
         except (ValueError, OSError) as error:
             self.error = f"Cannot resume: {error}"
             return False
-        self.learner, self.records, self.num_records = learner, list(learner.records), len(learner.records)
     elif self.learner is None:
         self.error = "Nothing to resume: give the run directory of a saved run."
         return False
-    if not self.check():
-        self.error = f"Not resumed: {self.setting_error}"
-        return False
-    return self._launch(self.rounds)
+    else: learner = self.learner
+    return self._launch(learner)
 
-def _pause(self): "Finish the current round, then stop."; self.runner.pause(); self.status = "pausing after this round"
-def _stop(self): "Cut the current round's training short and end the run."; self.runner.stop(); self.status = "stopping"
-
-def _duration(seconds:float) -> str:
-    seconds = max(0, int(round(seconds)))
-    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
-
-def _progress_text(self, epoch:int|None=None) -> str:
-    "Round i of N, labels used, elapsed time and the time left estimated from this run's rounds so far."
-    now, done = time.perf_counter(), self.progress
-    parts = [f"round {done} of {self.planned} done" if epoch is None else f"round {done + 1} of {self.planned}: training, epoch {epoch + 1}"]
-    if self.records: parts.append(f"{self.records[-1].num_labels:,} labels")
-    if self.started_at is not None: parts.append(f"{_duration(now - self.started_at)} elapsed")
-    if self.round_seconds and done < self.planned: parts.append(f"about {_duration(np.mean(self.round_seconds) * (self.planned - done) - (now - self.last_round_at))} left")
-    return " · ".join(parts)
+def _pause(self): "Finish the current round, then stop."; self.controller.pause(); self.status = "pausing after this round"
+def _stop(self): "Cut the current round's training short and end the run."; self.controller.stop(); self.status = "stopping"
 
 def _poll(self) -> list:
-    "Drain the runner's events into the state (call on the session's thread); returns them."
-    events, epoch = self.runner.drain(), None
-    for event in events:
-        if event.kind == "epoch":
-            if event.data[0] == 0: self.epoch_losses = []
-            self.epoch_losses.append(event.data[1])
-            epoch = event.data[0]
-        elif event.kind == "round":
-            self.records.append(event.data)
-            now = time.perf_counter()
-            self.round_seconds.append(now - self.last_round_at)
-            self.last_round_at, self.progress, epoch = now, self.progress + 1, None
-            if self.first_point_seconds is None and self.started_at is not None: self.first_point_seconds = now - self.started_at
-        elif event.kind == "error": self.error = f"The run failed: {event.data}"
-        elif event.kind == "finished":
-            self.running = False
-            self.status = _progress_text(self) + f" · {event.data} (finished)"
-    if self.running and events: self.status = _progress_text(self, epoch)
-    if any(event.kind == "round" for event in events): self.num_records = len(self.records)
-    if events: self.param.trigger("num_records")
+    "Drain the run's events into the state (call on the session's thread); returns them."
+    events = self.controller.poll()
+    if self.controller.error: self.error = self.controller.error
+    if any(event.kind == "finished" for event in events): self.running = False
+    if events: self.status, self.progress = self.controller.progress_text(), self.controller.done
+    epochs = sum(event.kind == "epoch" for event in events)
+    if epochs: self.num_epochs += epochs
+    if any(event.kind in ("round", "finished") for event in events): # the metric plots redraw once per round, not once per poll
+        self.num_records = len(self.records)
+        self.param.trigger("num_records")
     return events
 
 DashboardState.start, DashboardState._launch, DashboardState.resume = _start, _launch, _resume
@@ -328,9 +299,10 @@ class LiveView(pn.viewable.Viewer):
         self.plots.append(hv.DynamicMap(_loss_plot, streams=[self.loss_pipe]).opts(framewise=True, padding=0.1, **options))
         self.plots.append(hv.DynamicMap(_timing_plot, streams=[self.timing_pipe]).opts(stacked=True, framewise=True, legend_position="right", **options))
         state.param.watch(lambda event: self.update(), "num_records")
+        state.param.watch(lambda event: self.loss_pipe.send(list(self.state.epoch_losses)), "num_epochs")
 
     def update(self):
-        "Send the latest records and losses to the plots."
+        "Send the latest records and losses to the plots (epochs alone only update the loss plot)."
         self.metric_pipe.send(record_columns(self.state.records))
         self.loss_pipe.send(list(self.state.epoch_losses))
         self.timing_pipe.send(list(self.state.records))
@@ -379,19 +351,10 @@ class ExplorerView(pn.viewable.Viewer):
         if len(values) != size: raise ValueError(f"{what}: give {size} comma-separated numbers, got {text!r}")
         return values
 
-    def _look(self) -> Learner|None:
-        "A snapshot of the run to draw on: a fresh one between rounds, else the runner's copy of the last round."
-        learner = self.state.learner
-        if learner is None or learner.model is None: return None
-        if self.state.runner.lock.acquire(blocking=False):
-            try: return learner.snapshot()
-            finally: self.state.runner.lock.release()
-        return self.state.runner.snapshot
-
     def draw_map(self, wait:bool=False) -> bool:
         "Start drawing the slice maps on a worker thread (`wait`: finish here); False with a message if it cannot."
         if self.future is not None and not self.future.done(): self.message.object = "A map is being drawn: wait for it."; return False
-        look = self._look()
+        look = self.state.controller.look()
         if look is None:
             self.message.object = "Round 0 is still training: the map can be drawn when it ends." if self.state.running else "Train at least one round first."
             return False

@@ -259,11 +259,6 @@ class Learner:
         from bfbnb.persistence import export_saved_model
         return export_saved_model(self, directory)
 
-    def widget(self):
-        "An ipywidgets panel to run rounds and watch metrics in Jupyter (see bfbnb.widgets)."
-        from bfbnb.widgets import RunPanel
-        return RunPanel(self)
-
     def run(self, num_rounds:int, # rounds to run at most
             stop=None, # a stopping condition or a list of them (bfbnb.metrics)
             directory=None, # save the run here (atomically)

@@ -12,9 +12,12 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
+
 from .learner import Learner, LearnerConfig, NetworkSpec, check_count, check_setting
 from .models import MODEL_NAMES, get_model
 from .oracle import Oracle
+from .persistence import RunExistsError, check_target, run_identity
 from .potential import Potential
 from .settings import PRESETS, RunSettings, setting_label
 
@@ -22,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['logger', 'EVENT_KINDS', 'check_run_setting', 'check_settings', 'build_potential', 'learner_from_settings', 'RunEvent',
-           'RunnerBusy', 'Runner']
+           'RunnerBusy', 'Runner', 'RunRefused', 'RunController']
 
 # %% ../nbs/09_runner.ipynb #06a4c17f
 def check_run_setting(name:str, value, label:str|None=None):
@@ -130,8 +133,8 @@ class Runner:
                 if self._stop.is_set() or self._pause.is_set(): break
                 with self.lock:
                     record = self.learner.step(on_epoch=self._epoch)
-                    if self.snapshots: self.snapshot = self.learner.snapshot()
                     self.events.put(RunEvent("round", record.round_index, record))
+                    if self.snapshots: self.snapshot = self.learner.snapshot()
                     if self.directory is not None:
                         self.events.put(RunEvent("saved", record.round_index, str(self.learner.save(self.directory))))
             if self._stop.is_set(): reason = "stopped"
@@ -142,3 +145,83 @@ class Runner:
             self.events.put(RunEvent("error", self.learner.round_index, f"{type(error).__name__}: {error}"))
         self.last_reason = reason
         self.events.put(RunEvent("finished", self.learner.round_index, reason))
+
+# %% ../nbs/09_runner.ipynb #648102a1
+class RunRefused(ValueError):
+    "A run was not started; the message says why and what to do."
+
+def _duration(seconds:float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60} min {seconds % 60:02d} s" if seconds >= 60 else f"{seconds} s"
+
+class RunController:
+    "The Panel-free state of a run being watched: a Runner with snapshots, its records, losses and progress."
+    def __init__(self, learner:Learner|None=None): # a learner to watch before any run (e.g. one loaded from disk)
+        self.runner, self.learner, self.records, self.epoch_losses = Runner(snapshots=True), learner, list(learner.records) if learner else [], []
+        self.done, self.planned, self.epoch, self.error, self.reason = 0, 0, None, "", None
+        self.started_at = self.last_round_at = self.first_point_seconds = None
+        self.round_seconds = []
+
+    @property
+    def running(self) -> bool: return self.runner.running
+
+    def launch(self, learner:Learner, num_rounds:int, directory=None) -> None:
+        "Run `num_rounds` rounds of `learner` in the background, saving to `directory`; RunRefused (nothing started) if it may not."
+        if self.runner.running: raise RunRefused("a run is already in progress: pause or stop it before starting another")
+        check_count(num_rounds, "Rounds", 1)
+        directory = Path(directory) if directory else None
+        if directory is not None: # never save over a run this session did not load: refuse before the first round
+            try: check_target(directory, learner.run_id)
+            except RunExistsError as error:
+                try: held = run_identity(directory) is not None
+                except RunExistsError as damaged: raise RunRefused(str(damaged)) from None
+                if held: raise RunRefused(f"{directory} holds another run. Press Resume to continue that run, or type another directory to save this one.") from None
+                raise RunRefused(str(error)) from None
+        if learner is not self.learner: self.records, self.epoch_losses = list(learner.records), []
+        self.learner, self.runner.directory = learner, directory
+        self.runner.start(learner, num_rounds)
+        self.done, self.planned, self.epoch, self.error, self.reason = 0, num_rounds, None, "", None
+        self.started_at = self.last_round_at = time.perf_counter()
+        self.first_point_seconds, self.round_seconds = None, []
+
+    def pause(self): "End the run after the current round."; self.runner.pause()
+    def stop(self): "End the run now: training of the current round is cut short."; self.runner.stop()
+
+    def poll(self) -> list[RunEvent]:
+        "Apply the worker's events (call from the interface's own thread); returns them."
+        events = self.runner.drain()
+        for event in events:
+            if event.kind == "epoch":
+                if event.data[0] == 0: self.epoch_losses = []
+                self.epoch_losses.append(event.data[1])
+                self.epoch = event.data[0]
+            elif event.kind == "round":
+                now = time.perf_counter()
+                self.records.append(event.data)
+                self.round_seconds.append(now - self.last_round_at)
+                self.last_round_at, self.done, self.epoch = now, self.done + 1, None
+                if self.first_point_seconds is None: self.first_point_seconds = now - self.started_at
+            elif event.kind == "error": self.error = f"The run failed: {event.data}"
+            elif event.kind == "finished": self.reason = event.data
+        return events
+
+    def progress_text(self) -> str:
+        "Round i of N, labels used, elapsed time and the time left estimated from this run's rounds so far."
+        if self.started_at is None: return "idle"
+        now = time.perf_counter()
+        training = self.epoch is not None and self.reason is None
+        parts = [f"round {self.done + 1} of {self.planned}: training, epoch {self.epoch + 1}" if training else f"round {self.done} of {self.planned} done"]
+        if self.records: parts.append(f"{self.records[-1].num_labels:,} labels")
+        parts.append(f"{_duration(now - self.started_at)} elapsed")
+        if self.reason is None and self.round_seconds and self.done < self.planned:
+            parts.append(f"about {_duration(np.mean(self.round_seconds) * (self.planned - self.done) - (now - self.last_round_at))} left")
+        if self.reason is not None: parts.append(f"{self.reason} (finished)")
+        return " · ".join(parts)
+
+    def look(self) -> Learner|None:
+        "A snapshot of the run to inspect: a fresh one between rounds, else the copy taken after the last round (None before round 0 ends)."
+        if self.learner is None or self.learner.model is None: return None
+        if self.runner.lock.acquire(blocking=False):
+            try: return self.learner.snapshot()
+            finally: self.runner.lock.release()
+        return self.runner.snapshot

@@ -9,19 +9,21 @@ import html
 import io
 import tempfile
 import threading
+from dataclasses import fields
 from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
 
-from .explore import SliceSpec, default_base, point_details, slice_map
+from .explore import SliceSpec, default_base, details_rows, point_details, slice_map
 from .learner import Learner, record_columns
 from .persistence import write_plots
 from .pool import PoolLearner
-from .runner import Runner, RunnerBusy
+from .runner import RunController, RunRefused, check_run_setting, learner_from_settings
+from .settings import RunSettings, setting_label
 
 # %% auto #0
-__all__ = ['records_html', 'RunPanel', 'square_image_png', 'LabellingWidget']
+__all__ = ['records_html', 'RunPanel', 'SettingsForm', 'square_image_png', 'LabellingWidget']
 
 # %% ../nbs/10_widgets.ipynb #e5f24317
 def records_html(records, max_rows:int=12) -> str:
@@ -58,7 +60,8 @@ def _slice_png(smap, names) -> bytes:
 class RunPanel:
     "ipywidgets controls for a Learner: background rounds, live metric table and figure, slice explorer."
     def __init__(self, learner:Learner, directory=None): # save after every round to `directory` when given
-        self.learner, self.runner, self._watcher = learner, Runner(directory), None
+        self.learner, self.directory, self.controller, self._watcher = learner, directory, RunController(learner), None
+        self.runner = self.controller.runner
         self.rounds = widgets.BoundedIntText(value=1, min=1, max=100_000, description="rounds")
         self.start_button, self.pause_button = widgets.Button(description="Run", button_style="primary"), widgets.Button(description="Pause after round")
         self.stop_button, self.status = widgets.Button(description="Stop", button_style="danger"), widgets.HTML("idle")
@@ -72,7 +75,7 @@ class RunPanel:
         self.point_x, self.point_y = widgets.FloatText(value=0.0, description="point x"), widgets.FloatText(value=0.0, description="point y")
         self.details_button, self.details_html = widgets.Button(description="Details"), widgets.HTML()
         self.draw_button.on_click(lambda _: self.draw()); self.details_button.on_click(lambda _: self.details())
-        self.spec = None
+        self.spec, self.look = None, None
         self.widget = widgets.VBox([widgets.HBox([self.rounds, self.start_button, self.pause_button, self.stop_button]), self.status, self.table, self.figure,
                                     widgets.HTML("<b>Slice explorer</b> (other couplings at a BFB training point)"),
                                     widgets.HBox([self.x_axis, self.y_axis, self.low, self.high, self.draw_button]), self.map,
@@ -85,16 +88,16 @@ class RunPanel:
 
     def start(self, background:bool=True) -> bool:
         "Run `rounds.value` rounds; with background, a watcher thread refreshes the widgets as events arrive."
-        try: self.runner.start(self.learner, int(self.rounds.value))
-        except RunnerBusy as error: self.status.value = html.escape(str(error)); return False
-        self.status.value = "running"
+        try: self.controller.launch(self.learner, int(self.rounds.value), self.directory)
+        except RunRefused as error: self.status.value = html.escape(str(error)); return False
+        self.status.value = f"round 1 of {int(self.rounds.value)} running"
         if background:
             self._watcher = threading.Thread(target=self._watch, daemon=True, name="bfbnb-widget-watcher")
             self._watcher.start()
         return True
 
-    def pause(self): self.runner.pause(); self.status.value = "pausing after this round"
-    def stop(self): self.runner.stop(); self.status.value = "stopping"
+    def pause(self): self.controller.pause(); self.status.value = "pausing after this round"
+    def stop(self): self.controller.stop(); self.status.value = "stopping"
 
     def _watch(self):
         while self.runner.running: self.runner.join(0.5); self.poll()
@@ -102,11 +105,9 @@ class RunPanel:
 
     def poll(self) -> list:
         "Apply the runner's events to the widgets; returns them."
-        events = self.runner.drain()
-        for event in events:
-            if event.kind == "round": self.status.value = f"round {event.round_index} done: {event.data.num_labels:,} labels"
-            elif event.kind == "error": self.status.value = f"<span style='color:#b00'>the run failed: {html.escape(event.data)}</span>"
-            elif event.kind == "finished" and event.data != "error": self.status.value += f" ({event.data})"
+        events = self.controller.poll()
+        if self.controller.error: self.status.value = f"<span style='color:#b00'>{html.escape(self.controller.error)}</span>"
+        elif events: self.status.value = html.escape(self.controller.progress_text())
         if any(event.kind == "round" for event in events): self._refresh()
         return events
 
@@ -123,23 +124,65 @@ def _draw(self) -> bool:
     if learner.model is None: self.details_html.value = "Run at least one round first."; return False
     try: spec = SliceSpec(names.index(self.x_axis.value), names.index(self.y_axis.value), default_base(learner), (self.low.value, self.high.value), (self.low.value, self.high.value), 40)
     except ValueError as error: self.details_html.value = html.escape(str(error)); return False
-    if not self.runner.lock.acquire(blocking=False): self.details_html.value = "A round is running: pause or wait for it."; return False
-    try: smap = slice_map(learner, spec)
-    finally: self.runner.lock.release()
-    self.spec, self.map.value = spec, _slice_png(smap, names)
+    look = self.controller.look() # a snapshot: a round may run meanwhile, and the run is never touched
+    if look is None: self.details_html.value = "Round 0 is still training: draw when it ends."; return False
+    smap = slice_map(look, spec)
+    self.spec, self.look, self.map.value = spec, look, _slice_png(smap, names)
     return True
 
 def _details(self) -> dict|None:
     "Prediction, uncertainty, oracle label, minimum V and witness at (point x, point y) of the slice."
     if self.spec is None: self.details_html.value = "Draw a slice first."; return None
-    with self.runner.lock: details = point_details(self.learner, self.spec.point(self.point_x.value, self.point_y.value))
-    rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>" for k, v in details.items())
+    details = point_details(self.look, self.spec.point(self.point_x.value, self.point_y.value))
+    rows = "".join(f"<tr><th style='text-align:left'>{html.escape(q)}</th><td>{html.escape(v)}</td></tr>" for q, v in details_rows(details))
     self.details_html.value = f"<table>{rows}</table>"
     return details
 
 RunPanel.draw, RunPanel.details = _draw, _details
 
-# %% ../nbs/10_widgets.ipynb #c9e26db8
+# %% ../nbs/10_widgets.ipynb #478f4ae1
+def _control(f, value):
+    "The ipywidget of one RunSettings field."
+    common = dict(value=value, description=setting_label(f.name), tooltip=f.metadata["help"], style={"description_width": "140px"},
+                  layout=widgets.Layout(width="420px"))
+    if f.metadata["choices"] is not None: return widgets.Dropdown(options=list(f.metadata["choices"]), **common)
+    if f.type == "bool": return widgets.Checkbox(indent=False, **common)
+    if f.type == "int": return widgets.IntText(**common)
+    if f.type == "float": return widgets.FloatText(**common)
+    return (widgets.Textarea if f.name == "potential_text" else widgets.Text)(**common)
+
+class SettingsForm:
+    "ipywidgets controls for every run setting, generated from bfbnb.settings.RunSettings."
+    def __init__(self, settings:RunSettings|None=None): # starting values (default: the tiny preset)
+        settings = settings or RunSettings()
+        self.controls = {f.name: _control(f, getattr(settings, f.name)) for f in fields(RunSettings)}
+        self.message, self.error = widgets.HTML(), ""
+        for control in self.controls.values(): control.observe(lambda change: self.check(), names="value")
+        self.widget = widgets.VBox([*self.controls.values(), self.message])
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.widget)
+
+    def settings(self) -> RunSettings: return RunSettings(**{name: control.value for name, control in self.controls.items()})
+
+    def check(self) -> bool:
+        "Check every value against its rule; the message states the first broken rule."
+        try:
+            for name, control in self.controls.items(): check_run_setting(name, control.value)
+        except ValueError as error:
+            self.error = str(error)
+            self.message.value = f"<span style='color:#b00'>{html.escape(self.error)}</span>"
+            return False
+        self.error, self.message.value = "", ""
+        return True
+
+    def learner(self) -> Learner:
+        "A fresh learner for the settings shown (ValueError with the rule when one is broken)."
+        if not self.check(): raise ValueError(self.error)
+        return learner_from_settings(self.settings())
+
+# %% ../nbs/10_widgets.ipynb #d90c3feb
 def square_image_png(x:np.ndarray, scale:int=3) -> bytes:
     "PNG bytes of a flat square grey-scale image (e.g. 64 values -> 8x8)."
     from matplotlib.figure import Figure
