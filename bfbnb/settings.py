@@ -46,6 +46,7 @@ class RunSettings:
     epochs: int = setting(40, "training epochs per round, at most")
     patience: int = setting(5, "epochs without a lower training loss before training stops")
     train_batch_size: int = setting(256, "points per gradient step")
+    learning_rate: float = setting(1e-3, "step size of the Adam optimiser")
     min_bfb_fraction: float = setting(0.3, "convex combinations of BFB points top the training set up to this BFB fraction")
     from_scratch: bool = setting(True, "train a fresh network every round (else warm-start the last one)")
     num_layers: int = setting(3, "hidden layers of the concrete-dropout network", target="network")
