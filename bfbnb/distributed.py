@@ -18,7 +18,7 @@ from .potential import Potential
 logger = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['logger', 'label_chunk_task', 'connect', 'map_chunks']
+__all__ = ['logger', 'label_chunk_task', 'connect', 'DaskExecutor', 'map_chunks']
 
 # %% ../nbs/04b_distributed.ipynb #50effac2
 _WORKER_ORACLES = {} # description digest -> Oracle, one per worker process
@@ -38,7 +38,7 @@ def _worker_oracle(description:dict) -> Oracle:
 
 def label_chunk_task(description:dict, lam:np.ndarray, snapshot:tuple, call_seed:int, index:int):
     "Dask task: lowest V and its phi for one chunk of points."
-    return _worker_oracle(description)._label_chunk(lam, snapshot, call_seed, index)
+    return _worker_oracle(description).label_chunk(lam, snapshot, call_seed, index)
 
 # %% ../nbs/04b_distributed.ipynb #7acd48ef
 def connect(client):
@@ -51,11 +51,18 @@ def connect(client):
         try: cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
         except RuntimeError as error:
             if "failed to start" not in str(error): raise
-            raise RuntimeError("client='processes' starts worker processes, which import your script again: put the script's code under "
-                               "`if __name__ == \"__main__\":`, or use client='local' (threads)") from None
+            raise RuntimeError("DaskExecutor('processes') starts worker processes, which import your script again: put the script's code under "
+                               "`if __name__ == \"__main__\":`, or use DaskExecutor('local') (threads)") from None
         return Client(cluster), True
     if isinstance(client, str): return Client(client), True
     raise TypeError(f"client must be a distributed.Client, a scheduler address, 'local' or 'processes', got {type(client).__name__}")
+
+class DaskExecutor:
+    "An oracle executor that labels the chunks on Dask workers: `oracle.label(lam, executor=DaskExecutor('local'))`."
+    def __init__(self, client="local"): self.client = client # a distributed.Client, a scheduler address, 'local' (threads) or 'processes'
+    def map_chunks(self, oracle:Oracle, chunks:list, snapshot:tuple, call_seed:int) -> list:
+        "`oracle.label_chunk` of every chunk on the workers, in chunk order."
+        return map_chunks(oracle, chunks, snapshot, call_seed, self.client)
 
 def map_chunks(oracle:Oracle, chunks:list[np.ndarray], snapshot:tuple, call_seed:int, client) -> list:
     "Run `oracle`'s chunk labelling on Dask workers; results come back in chunk order."

@@ -10,13 +10,10 @@ import io
 from dataclasses import dataclass, field
 
 import holoviews as hv
-import holoviews.plotting.bokeh  # noqa: F401  (registers the Bokeh backend's plot options used below)
 import numpy as np
 
 from .kernel import check_array
 from .learner import Learner, record_columns
-
-hv.Store.set_current_backend("bokeh")
 
 # %% auto #0
 __all__ = ['SliceSpec', 'SliceMap', 'slice_map', 'default_base', 'point_details', 'uncertain_points', 'columns_to_csv',
@@ -123,8 +120,14 @@ def columns_to_csv(columns:dict) -> str:
     return buffer.getvalue()
 
 # %% ../nbs/09a_explore.ipynb #753094e6
+def _bokeh():
+    "Register HoloViews' Bokeh options on first use (plain imports of this module load no Bokeh)."
+    import holoviews.plotting.bokeh  # noqa: F401
+    hv.Store.set_current_backend("bokeh")
+
 def metric_plot(columns:dict, series:dict, x:str="labels", title:str="", ylabel:str="value") -> hv.Overlay:
     "Curves with markers of `series` (column key -> legend text) against `x` ('labels' or 'round'); the axes follow the data as it grows."
+    _bokeh()
     curves = []
     xlabel = "oracle labels used" if x == "labels" else "round"
     for key, legend in series.items():
@@ -153,6 +156,7 @@ def details_rows(details:dict) -> list[tuple[str, str]]:
 
 def slice_plot(smap:SliceMap, names:list[str]|None=None) -> hv.Layout:
     "Probability map with the 0.5 contour, uncertainty map with calibration contours, truth boundary and errors."
+    _bokeh()
     spec = smap.spec
     names = names or [f"lam{k}" for k in range(len(spec.base))]
     kdims = [names[spec.x_axis], names[spec.y_axis]]

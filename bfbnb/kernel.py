@@ -121,8 +121,9 @@ class QuarticKernel:
         self.num_lam, self.num_phi = self.coefficients.shape[0], self.exponents.shape[1]
         self._tables = _Tables(self.exponents)
         self._graphs = {}
+        self.compiled = {} # functions other modules compile for this kernel (the oracle's descent rounds), kept with it
 
-    def _graph(self, dtype):
+    def graph(self, dtype):
         "The traced graph functions for one dtype, built on first use."
         import tensorflow as tf
         dtype = tf.as_dtype(dtype)
@@ -131,19 +132,19 @@ class QuarticKernel:
 
     def coefficients_columns(self, lam_columns): # [num_lam, num_points]
         "Monomial coefficients c = A^T lam, column-major: [num_monomials, num_points]."
-        return self._graph(lam_columns.dtype)["coefficients"](lam_columns)
+        return self.graph(lam_columns.dtype)["coefficients"](lam_columns)
 
     def value_and_gradient_columns(self, phi_columns, coefficient_columns): # [num_phi, P], [num_monomials, P]
         "V [P] and dV/dphi [num_phi, P] from fields and precomputed coefficients, column-major."
-        return self._graph(phi_columns.dtype)["value_and_gradient"](phi_columns, coefficient_columns)
+        return self.graph(phi_columns.dtype)["value_and_gradient"](phi_columns, coefficient_columns)
 
     def value_columns(self, phi_columns, coefficient_columns):
         "V [P] from fields and precomputed coefficients, column-major."
-        return self._graph(phi_columns.dtype)["value"](phi_columns, coefficient_columns)
+        return self.graph(phi_columns.dtype)["value"](phi_columns, coefficient_columns)
 
     def coupling_vector_columns(self, phi_columns): # [num_phi, P]
         "Q(phi) [num_lam, P], the coefficient of each coupling in V, column-major."
-        return self._graph(phi_columns.dtype)["coupling_vector"](phi_columns)
+        return self.graph(phi_columns.dtype)["coupling_vector"](phi_columns)
 
     def evaluate(self, phi, lam, gradient:bool=True):
         "V and (optionally) dV/dphi for numpy `phi[..., num_phi]`, `lam[..., num_lam]`, broadcasting leading axes."
@@ -155,7 +156,7 @@ class QuarticKernel:
         phi_rows, lam_rows = _rows(phi, shape, self.num_phi, dtype), _rows(lam, shape, self.num_lam, dtype)
         value = np.empty(len(phi_rows), dtype)
         grad = np.empty_like(phi_rows) if gradient else None
-        graph = self._graph(dtype)
+        graph = self.graph(dtype)
         for start in range(0, len(phi_rows), self.chunk_size):
             part = slice(start, start + self.chunk_size)
             if gradient:
@@ -170,7 +171,7 @@ class QuarticKernel:
         phi = check_array(phi, "phi", self.num_phi, "real field components")
         rows = phi.reshape(-1, self.num_phi)
         out = np.empty((len(rows), self.num_lam), phi.dtype)
-        graph = self._graph(phi.dtype)
+        graph = self.graph(phi.dtype)
         for start in range(0, len(rows), self.chunk_size):
             out[start:start + self.chunk_size] = graph["rows_coupling_vector"](rows[start:start + self.chunk_size]).numpy()
         return out.reshape(phi.shape[:-1] + (self.num_lam,))

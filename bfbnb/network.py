@@ -14,8 +14,9 @@ import numpy as np
 from keras import ops
 
 # %% auto #0
-__all__ = ['EPSILON', 'ConcreteDense', 'SphereProjection', 'NetworkConfig', 'build_network', 'build_ensemble', 'concrete_layers',
-           'set_training_size', 'set_length_scale', 'iter_mc_samples', 'mc_samples', 'mc_mean', 'mean_field']
+__all__ = ['EPSILON', 'ConcreteDense', 'SphereProjection', 'NetworkConfig', 'stack_layers', 'build_network', 'build_ensemble',
+           'concrete_layers', 'set_training_size', 'set_length_scale', 'iter_mc_samples', 'mc_samples', 'mc_mean',
+           'mean_field']
 
 # %% ../nbs/05_network.ipynb #18b3a76a
 EPSILON = 1e-7
@@ -106,7 +107,8 @@ class NetworkConfig:
     temperature: float = 0.1 # of the relaxed Bernoulli mask
     num_members: int = 5 # networks in a deep ensemble
 
-def _stack(x, num_layers, units, config, training_size, seed, learn_dropout, prefix):
+def stack_layers(x, num_layers, units, config:NetworkConfig, training_size, seed:int, learn_dropout:bool, prefix:str=""):
+    "`num_layers` ConcreteDense layers of `units` on the tensor x, then the one-unit sigmoid output (also used by bfbnb.witness)."
     for index in range(num_layers):
         x = ConcreteDense(units, config.activation, config.length_scale, training_size, config.init_min, config.init_max,
                           config.temperature, learn_dropout, seed=seed + index, name=f"{prefix}dense_{index}")(x)
@@ -119,7 +121,7 @@ def build_network(num_inputs:int, num_layers:int=5, units:int=128, training_size
     config = config or NetworkConfig()
     inputs = keras.Input((num_inputs,), name="couplings")
     x = SphereProjection(name="sphere")(inputs)
-    return keras.Model(inputs, _stack(x, num_layers, units, config, training_size, seed, True, ""), name="bfb_mc_dropout")
+    return keras.Model(inputs, stack_layers(x, num_layers, units, config, training_size, seed, True, ""), name="bfb_mc_dropout")
 
 def build_ensemble(num_inputs:int, num_layers:int=5, units:int=128, training_size:int=1000, seed:int=0,
                    config:NetworkConfig|None=None) -> keras.Model:
@@ -127,7 +129,7 @@ def build_ensemble(num_inputs:int, num_layers:int=5, units:int=128, training_siz
     config = config or NetworkConfig()
     inputs = keras.Input((num_inputs,), name="couplings")
     x = SphereProjection(name="sphere")(inputs)
-    members = [_stack(x, num_layers, units, config, training_size, seed + 1000 * m, False, f"member{m}_") for m in range(config.num_members)]
+    members = [stack_layers(x, num_layers, units, config, training_size, seed + 1000 * m, False, f"member{m}_") for m in range(config.num_members)]
     return keras.Model(inputs, keras.layers.Concatenate(name="members")(members), name="bfb_ensemble")
 
 def concrete_layers(model) -> list[ConcreteDense]:
@@ -153,6 +155,18 @@ def _is_feature_layer(layer) -> bool:
     "A deterministic layer that appends features to the unit couplings: it has `augment(h, *tensors)` and `feature_tensors()`."
     return callable(getattr(layer, "augment", None)) and callable(getattr(layer, "feature_tensors", None))
 
+def _parents(model) -> dict:
+    "Layer name -> names of the layers feeding it, from the model's public config (a plain chain has one parent each)."
+    out = {}
+    for entry in model.get_config().get("layers", []):
+        names = []
+        for node in entry.get("inbound_nodes", []):
+            for argument in node.get("args", []):
+                history = argument.get("config", {}).get("keras_history") if isinstance(argument, dict) else None
+                if history: names.append(history[0])
+        out[entry["name"]] = names
+    return out
+
 def _dropout_chain(model) -> list|None:
     "The layers after the projection of a sphere-projection -> [feature layers] -> ConcreteDense chain with one output, else None."
     body = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
@@ -160,9 +174,9 @@ def _dropout_chain(model) -> list|None:
     chain = body[1:]
     num_features = next((i for i, layer in enumerate(chain) if not _is_feature_layer(layer)), len(chain))
     if not all(isinstance(l, ConcreteDense) for l in chain[num_features:]): return None
+    parents = _parents(model)
     for previous, layer in zip([body[0]] + chain[:-1], chain):
-        node = layer._inbound_nodes[0] if layer._inbound_nodes else None
-        if node is None or len(node.parent_nodes) != 1 or node.parent_nodes[0].operation is not previous: return None
+        if parents.get(layer.name) != [previous.name]: return None
     dense = chain[num_features:]
     return chain if dense and dense[-1].units == 1 and model.outputs[0].shape[-1] == 1 else None
 

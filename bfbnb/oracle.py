@@ -19,7 +19,8 @@ from .potential import Potential
 from .sampling import sample_sphere
 
 # %% auto #0
-__all__ = ['OracleConfig', 'OracleResult', 'WitnessCache', 'Oracle', 'LabelOracle', 'FunctionOracle', 'as_oracle', 'TruthOracle']
+__all__ = ['OracleConfig', 'OracleResult', 'WitnessCache', 'LocalExecutor', 'Oracle', 'LabelOracle', 'FunctionOracle',
+           'as_oracle', 'TruthOracle']
 
 # %% ../nbs/04_oracle.ipynb #c0974bb3
 @dataclass
@@ -155,9 +156,9 @@ class WitnessCache:
 # %% ../nbs/04_oracle.ipynb #e4a3913d
 def _compile_round(kernel:QuarticKernel, dtype, num_steps:int):
     "Graph function doing `num_steps` Riemannian Armijo steps on all columns (kept on the kernel, built once)."
-    rounds = kernel.__dict__.setdefault("_descent_rounds", {})
+    rounds = kernel.compiled.setdefault("descent_rounds", {})
     if (dtype, num_steps) in rounds: return rounds[(dtype, num_steps)]
-    graph = kernel._graph(dtype)["value_and_gradient"]
+    graph = kernel.graph(dtype)["value_and_gradient"]
     columns, matrix = tf.TensorSpec([kernel.num_phi, None], dtype), tf.TensorSpec([None, None], dtype)
     vector = tf.TensorSpec([None], dtype)
     @tf.function(input_signature=[columns, matrix, vector, columns, vector])
@@ -225,6 +226,12 @@ def _search(kernel:QuarticKernel, coefficients, starts:np.ndarray, config:Oracle
     return best, best_phi
 
 # %% ../nbs/04_oracle.ipynb #8ee2ed53
+class LocalExecutor:
+    "Runs an oracle's chunks here, one after another (the default executor)."
+    def map_chunks(self, oracle, chunks:list, snapshot:tuple, call_seed:int) -> list:
+        "`oracle.label_chunk` of every chunk, in order."
+        return [oracle.label_chunk(chunk, snapshot, call_seed, index) for index, chunk in enumerate(chunks)]
+
 class Oracle:
     "Labels coupling points as BFB (True) or not by multi-start minimisation of V over the unit sphere in phi."
     def __init__(self, potential:Potential, # the potential to label
@@ -244,7 +251,7 @@ class Oracle:
     def __repr__(self): return f"Oracle({self.potential!r}, num_restarts={self.num_restarts}, seed={self.seed}, cached witnesses={len(self.cache)})"
 
     def label(self, lam:np.ndarray, # [num_points, num_lam] coupling points
-              client=None) -> OracleResult: # None: here; else a dask Client, scheduler address or 'local'
+              executor=None) -> OracleResult: # runs the chunks: None is LocalExecutor(); bfbnb.distributed.DaskExecutor for Dask
         "Label points; certain labels carry witnesses. Same seed, same labels, locally or on Dask."
         start = time.perf_counter()
         lam = check_array(lam, "lam", self.potential.num_lam, "couplings").astype(np.float64).reshape(-1, self.potential.num_lam)
@@ -252,10 +259,7 @@ class Oracle:
         size = self._chunk_points()
         chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
         snapshot = (self.cache.phis.copy(), self.cache.vectors.copy())
-        if client is None: parts = [self._label_chunk(lam[chunk], snapshot, call_seed, index) for index, chunk in enumerate(chunks)]
-        else:
-            from bfbnb.distributed import map_chunks
-            parts = map_chunks(self, [lam[chunk] for chunk in chunks], snapshot, call_seed, client)
+        parts = (executor or LocalExecutor()).map_chunks(self, [lam[chunk] for chunk in chunks], snapshot, call_seed)
         for chunk, (values, phis) in zip(chunks, parts): self._fill(result, chunk, values, phis)
         if self.config.use_cache:
             found = np.flatnonzero(result.certain & ~result.from_cache)
@@ -280,7 +284,7 @@ class Oracle:
         np.add.at(self.cache.hits, which[settled], 1)
         return result, np.flatnonzero(~settled), call_seed
 
-    def _label_chunk(self, lam, snapshot, call_seed:int, index:int):
+    def label_chunk(self, lam, snapshot, call_seed:int, index:int):
         "Lowest V and its phi for one chunk; a pure function of its arguments and the oracle's settings."
         rng = np.random.default_rng([self.seed, call_seed, index])
         num_phi = self.potential.num_phi

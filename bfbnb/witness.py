@@ -9,7 +9,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from .network import NetworkConfig, SphereProjection, _stack
+from .network import NetworkConfig, SphereProjection, stack_layers
 from .potential import Potential
 
 # %% auto #0
@@ -91,7 +91,7 @@ def build_witness_network(num_inputs:int, directions:np.ndarray, num_layers:int=
     features = WitnessFeatures(num_slots or max(len(directions), 1), drop_rate=drop_rate, seed=seed, name="witness_features")
     x = features(SphereProjection(name="sphere")(inputs))
     features.set_directions(directions)
-    return keras.Model(inputs, _stack(x, num_layers, units, config, training_size, seed, True, ""), name="bfb_witness_mc_dropout")
+    return keras.Model(inputs, stack_layers(x, num_layers, units, config, training_size, seed, True, ""), name="bfb_witness_mc_dropout")
 
 def witness_layer(model) -> WitnessFeatures|None:
     "The WitnessFeatures layer of `model`, or None."

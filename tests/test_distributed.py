@@ -7,6 +7,7 @@ import time
 import numpy as np
 import pytest
 
+from bfbnb.distributed import DaskExecutor
 from bfbnb.models import get_model, sample_near_boundary
 from bfbnb.oracle import Oracle
 
@@ -26,7 +27,7 @@ def test_dask_labels_equal_local_labels(cluster_client):
     model = get_model("gm")
     points = sample_near_boundary(model.truth, 5, 600, np.random.default_rng(0))
     local = Oracle(model.potential, 20, seed=11, chunk_size=64).label(points)
-    remote = Oracle(model.potential, 20, seed=11, chunk_size=64).label(points, client=cluster_client)
+    remote = Oracle(model.potential, 20, seed=11, chunk_size=64).label(points, executor=DaskExecutor(cluster_client))
     assert np.array_equal(local.labels, remote.labels) and np.array_equal(local.certain, remote.certain)
     assert np.allclose(local.min_values, remote.min_values, rtol=1e-9, atol=1e-12)
 
@@ -38,7 +39,7 @@ def test_killed_worker_chunk_is_recomputed(cluster_client):
     local = Oracle(model.potential, 60, seed=12, chunk_size=150, use_cache=False).label(points)
     oracle = Oracle(model.potential, 60, seed=12, chunk_size=150, use_cache=False)
     outcome = {}
-    worker = threading.Thread(target=lambda: outcome.update(result=oracle.label(points, client=cluster_client)))
+    worker = threading.Thread(target=lambda: outcome.update(result=oracle.label(points, executor=DaskExecutor(cluster_client))))
     worker.start()
     victim, deadline = None, time.time() + 120
     while victim is None and time.time() < deadline:  # wait until a worker is busy with a chunk
@@ -62,11 +63,12 @@ def test_killed_worker_chunk_is_recomputed(cluster_client):
 SCRIPT = """
 import numpy as np
 from bfbnb.models import get_model
+from bfbnb.distributed import DaskExecutor
 from bfbnb.oracle import Oracle
 from bfbnb.sampling import sample_sphere
 model = get_model("inert_2hdm")
 points = sample_sphere(200, 5, np.random.default_rng(0))
-result = Oracle(model.potential, 10, seed=0).label(points, client={client!r})
+result = Oracle(model.potential, 10, seed=0).label(points, executor=DaskExecutor({client!r}))
 print("LABELLED", int(result.labels.sum()), bool((result.labels == model.truth(points)).all()))
 """
 
