@@ -13,7 +13,7 @@ import numpy as np
 
 from .explore import SliceSpec
 from .learner import Learner
-from .metrics import uncertainty_cut
+from .metrics import f_scores_of, uncertainty_cut
 from .sampling import check_rng, sample_sphere
 
 # %% auto #0
@@ -141,10 +141,8 @@ def accuracy_table(learner:Learner, samples:dict, reference, cuts=(1.0, 0.99, 0.
         for cut in cuts:
             keep = uncertainty_cut(predicted, uncertainty, cut)
             p, t = predicted[keep], truth[keep]
-            tp, fp, fn = int((p & t).sum()), int((p & ~t).sum()), int((~p & t).sum())
-            precision, recall = (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
-            rows.append({"sample": name, "cut": cut, "kept": float(keep.mean()), "accuracy": float((p == t).mean()), "precision": precision,
-                         "recall": recall, "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0, "errors": int((p != t).sum())})
+            rows.append({"sample": name, "cut": cut, "kept": float(keep.mean()), "accuracy": float((p == t).mean()), **f_scores_of(p, t),
+                         "errors": int((p != t).sum())})
     return rows
 
 def format_table(rows:list[dict]) -> str:

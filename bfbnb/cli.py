@@ -16,12 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .columns import check_output, write_columns
 from .models import COUPLING_NAMES, MODEL_NAMES, get_model
 from .sampling import sample_sphere
 from .settings import PRESET_HELP, PRESETS, RunSettings
 
 # %% auto #0
-__all__ = ['DemoSummary', 'run_demo', 'make_learner', 'read_points', 'check_output', 'write_columns', 'build_parser', 'main']
+__all__ = ['DemoSummary', 'run_demo', 'make_learner', 'read_points', 'build_parser', 'main']
 
 # %% ../nbs/90_cli.ipynb #2b66b65e
 @dataclass
@@ -158,24 +159,6 @@ def read_points(path, names:list[str], aliases:list[str]|None=None) -> tuple[np.
                 raise ValueError(f"{path}: line {line_number}, column {column + 1} ({file_columns[column]}) {what}")
         points[row_index] = [values[order[k]] for k in range(len(names))]
     return points, columns
-
-def check_output(path, force:bool=False) -> Path:
-    "`path` as a Path, if an output file may be written there: an existing file is kept unless `force`."
-    path = Path(path)
-    if path.exists() and not force: raise ValueError(f"{path}: already exists; choose another --out, or add --force to replace it")
-    return path
-
-def write_columns(path, columns:dict, force:bool=False) -> Path:
-    "Write named columns to a CSV file atomically; an existing file is kept unless `force`."
-    path = check_output(path, force)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n"); writer.writerow(list(columns))
-    writer.writerows(zip(*[np.asarray(v).tolist() for v in columns.values()]))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.writing")
-    temporary.write_text(buffer.getvalue())
-    os.replace(temporary, path)
-    return path
 
 # %% ../nbs/90_cli.ipynb #d4fe63f4
 def _catalogue_help() -> str:

@@ -21,7 +21,8 @@ import panel as pn
 import param
 import sympy as sp
 
-from .explore import (SliceSpec, columns_to_csv, default_base, details_rows, metric_plot, point_details, slice_map, slice_plot,
+from .columns import columns_to_csv
+from .explore import (SliceSpec, default_base, details_rows, metric_plot, point_details, slice_map, slice_plot,
                            uncertain_points)
 from .learner import Learner, record_columns
 from .models import COUPLING_NAMES, get_model

@@ -5,19 +5,18 @@
 # %% ../nbs/09a_explore.ipynb #4cf28b56
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import holoviews as hv
 import numpy as np
 
+from .columns import columns_to_csv
 from .kernel import check_array
 from .learner import Learner, record_columns
 
 # %% auto #0
-__all__ = ['SliceSpec', 'SliceMap', 'slice_map', 'default_base', 'point_details', 'uncertain_points', 'columns_to_csv',
-           'metric_plot', 'details_rows', 'slice_plot']
+__all__ = ['SliceSpec', 'SliceMap', 'slice_map', 'default_base', 'point_details', 'uncertain_points', 'metric_plot',
+           'details_rows', 'slice_plot']
 
 # %% ../nbs/09a_explore.ipynb #9a2ade26
 @dataclass
@@ -104,20 +103,12 @@ def point_details(learner:Learner, lam, score:str="bald", num_mc_samples:int|Non
     return details
 
 def uncertain_points(learner:Learner, num_points:int=20) -> dict:
-    "The `num_points` highest-scored candidates of the last pool, as columns (couplings..., score)."
+    "The `num_points` highest-scored candidates of the last round's last batch (kept in its record), as columns (couplings..., score)."
     names = learner.coupling_names
-    if learner.last_pool is None: return {**{name: np.zeros(0) for name in names}, "score": np.zeros(0)}
-    pool, scores = learner.last_pool
-    order = np.argsort(-scores, kind="stable")[:num_points]
-    return {**{name: pool[order, k] for k, name in enumerate(names)}, "score": scores[order]}
-
-def columns_to_csv(columns:dict) -> str:
-    "CSV text (header row, then one row per point) of equal-length columns."
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(columns))
-    writer.writerows(zip(*(np.asarray(v).tolist() for v in columns.values())))
-    return buffer.getvalue()
+    kept = learner.records[-1].uncertain if learner.records else {}
+    if not kept: return {**{name: np.zeros(0) for name in names}, "score": np.zeros(0)}
+    points, scores = np.asarray(kept["points"], np.float64)[:num_points], np.asarray(kept["scores"], np.float64)[:num_points]
+    return {**{name: points[:, k] for k, name in enumerate(names)}, "score": scores}
 
 # %% ../nbs/09a_explore.ipynb #753094e6
 def _bokeh():

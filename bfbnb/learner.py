@@ -10,6 +10,7 @@ import copy
 import logging
 import time
 import uuid
+import warnings
 from dataclasses import asdict, dataclass, field, replace
 
 import keras
@@ -18,7 +19,7 @@ import numpy as np
 from .metrics import (Metric, MCModelEvaluation, MissingContextError, NewDataScore, PoolScore, RoundContext,
                            UnlabelledDeltaF, ValidationFScore)
 from .models import COUPLING_NAMES
-from .network import NetworkConfig, build_network, set_training_size
+from .network import NetworkConfig, build_ensemble, build_network, mc_mean, set_training_size
 from .oracle import Oracle, OracleResult, TruthOracle
 from .potential import Potential
 from .sampling import convex_combinations, hop_distance_for_fraction, hop_sample, sample_sphere
@@ -28,8 +29,8 @@ from .witness import build_witness_network, witness_directions, witness_layer
 logger = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['logger', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec', 'check_setting', 'check_count', 'RoundRecord',
-           'record_columns', 'LabelledData', 'Learner']
+__all__ = ['logger', 'NETWORK_KINDS', 'UNCERTAIN_KEPT', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec',
+           'check_setting', 'check_count', 'RoundRecord', 'record_columns', 'LabelledData', 'Learner']
 
 # %% ../nbs/08_learner.ipynb #f29a2c46
 @dataclass
@@ -61,14 +62,17 @@ class LearnerConfig:
 
     def __post_init__(self): _check_fields(self, _CONFIG_RULES)
 
+NETWORK_KINDS = ("mc_dropout", "ensemble")
+
 @dataclass
 class NetworkSpec:
     "Shape of the network the learner builds."
     num_layers: int = 5
     units: int = 128
     config: NetworkConfig = field(default_factory=NetworkConfig)
-    witness_directions: int = 4096 # training witnesses fed to the network as its margin input (bfbnb.witness); 0: couplings only
+    num_witness_directions: int = 4096 # training witnesses fed to the network as its margin input (bfbnb.witness); 0: couplings only
     witness_dropout: float = 0.5 # fraction of the directions each training row does not see
+    kind: str = "mc_dropout" # one of NETWORK_KINDS: a concrete-dropout MC network, or a deep ensemble of config.num_members networks
 
     def __post_init__(self):
         _check_fields(self, _NETWORK_RULES)
@@ -105,7 +109,8 @@ _CONFIG_RULES = {
     "num_mc_samples": _count(2), "epochs": _count(1), "patience": _count(1), "train_batch_size": _count(1),
     "learning_rate": _real(0, 1, closed_low=False), "witness_negatives": _real(0, 100), "reduce_lr_patience": _count(0), "from_scratch": _flag(),
     "full_train_interval": _count(1), "use_truth": _flag(), "seed": _count(0)}
-_NETWORK_RULES = {"num_layers": _count(1), "units": _count(1), "witness_directions": _count(0), "witness_dropout": _real(0, 1, closed_high=False)}
+_NETWORK_RULES = {"num_layers": _count(1), "units": _count(1), "num_witness_directions": _count(0), "witness_dropout": _real(0, 1, closed_high=False),
+                  "kind": (lambda v: v in NETWORK_KINDS, "one of " + ", ".join(NETWORK_KINDS))}
 
 def check_setting(owner:type, name:str, value, label:str|None=None):
     "Raise ValueError, in the words of `label` (default Owner.name), when `value` breaks the rule of field `name` of LearnerConfig or NetworkSpec."
@@ -120,6 +125,8 @@ def check_count(value, label:str, minimum:int=1):
     return value
 
 # %% ../nbs/08_learner.ipynb #612d3cf9
+UNCERTAIN_KEPT = 100 # most uncertain candidates of a round's last batch kept in its record, for the explorers
+
 @dataclass
 class RoundRecord:
     "What one round of active learning did."
@@ -131,6 +138,7 @@ class RoundRecord:
     timings: dict # phase -> seconds: candidates, scoring, labelling, training, metrics
     epoch_losses: list # training loss per epoch
     messages: list # human-readable metric lines
+    uncertain: dict = field(default_factory=dict) # the last batch's most uncertain candidates: {"points": [[...]], "scores": [...]} (none in round 0)
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -158,21 +166,38 @@ class LabelledData:
     labels: np.ndarray # [n] bool, True = BFB
     certain: np.ndarray # [n] bool
     min_values: np.ndarray # [n] lowest V found (NaN when not minimised)
-    source: np.ndarray # [n] int8 index into SOURCES
+    source: np.ndarray # [n] int8 code of the provenance: SOURCES[code] names it (use from_source / is_from, not the codes)
     witnesses: np.ndarray # [n, num_phi] phi* with V(phi*, lam) < 0, NaN rows where none is known
 
     FIELDS = ("x", "labels", "certain", "min_values", "source", "witnesses")
 
-    @classmethod
-    def from_result(cls, x, result:OracleResult, source:int) -> LabelledData:
-        return cls(np.asarray(x, np.float64), result.labels.copy(), result.certain.copy(), result.min_values.copy(), np.full(len(x), source, np.int8),
-                   np.asarray(result.witnesses, np.float64).copy())
+    @staticmethod
+    def source_code(name:str) -> int:
+        "The stored code of provenance `name` (one of SOURCES)."
+        if name not in SOURCES: raise ValueError(f"unknown data source {name!r}; the sources are {', '.join(SOURCES)}")
+        return SOURCES.index(name)
+
+    def is_from(self, name:str) -> np.ndarray:
+        "[n] bool: which points have provenance `name` (one of SOURCES)."
+        return self.source == self.source_code(name)
+
+    @property
+    def source_names(self) -> np.ndarray:
+        "[n] provenance of each point as its SOURCES name."
+        return np.asarray(SOURCES, dtype=object)[self.source.astype(int)]
 
     @classmethod
-    def without_oracle(cls, x, labels, min_values, source:int, witnesses) -> LabelledData:
+    def from_result(cls, x, result:OracleResult, source:str) -> LabelledData:
+        "Points labelled by an oracle; `source` names their provenance (one of SOURCES)."
+        return cls(np.asarray(x, np.float64), result.labels.copy(), result.certain.copy(), result.min_values.copy(),
+                   np.full(len(x), cls.source_code(source), np.int8), np.asarray(result.witnesses, np.float64).copy())
+
+    @classmethod
+    def without_oracle(cls, x, labels, min_values, source:str, witnesses) -> LabelledData:
         "Points labelled without an oracle call: BFB convex combinations (not certain) or witness-proven negatives (certain)."
         labels = np.asarray(labels, bool)
-        return cls(np.asarray(x, np.float64), labels, ~labels, np.asarray(min_values, np.float64), np.full(len(x), source, np.int8), np.asarray(witnesses, np.float64))
+        return cls(np.asarray(x, np.float64), labels, ~labels, np.asarray(min_values, np.float64), np.full(len(x), cls.source_code(source), np.int8),
+                   np.asarray(witnesses, np.float64))
 
     def __len__(self): return len(self.labels)
 
@@ -202,8 +227,8 @@ class Learner:
         self.model, self.train, self.validation, self.unlabelled = None, None, None, None
         self.validation_source, self.records, self.num_labels, self._rebuild = None, [], 0, False
         self.model_name = model_name
+        self._skipped = set() # metrics that could not run, each reported once
         self.run_id = uuid.uuid4().hex # identity of this run: a run directory is only ever overwritten by the run it holds
-        self.last_pool = None # (candidates, scores) of the last scored batch, for explorers; not saved
 
     @property
     def round_index(self) -> int: return len(self.records)
@@ -224,6 +249,7 @@ class Learner:
         if self.train is None: new = self._initial_data(timings)
         elif self.model is None: raise RuntimeError("the learner has training data but no network: call retrain() before the next step")
         else: new, context_extra = self._acquire(timings)
+        uncertain = context_extra.pop("uncertain", {})
         clock = time.perf_counter()
         self._add_witness_negatives(len(new))
         self._rebalance()
@@ -235,10 +261,14 @@ class Learner:
         values, messages = {}, []
         for name, metric in self.metrics.items():
             try: result = metric.update(context)
-            except MissingContextError: result = {} # a metric needing what this round lacks (e.g. pool scores in round 0)
+            except MissingContextError as error: # a metric needing what this round lacks: pool scores in round 0 are expected, anything else is said once
+                result = {}
+                if self.round_index > 0 and name not in self._skipped:
+                    self._skipped.add(name)
+                    warnings.warn(f"metric {name!r} cannot run in this learner and is skipped: {error}", stacklevel=2)
             if result: values[name] = result; messages.append(f"{name}: {metric.message(result)}")
         timings["metrics"] = time.perf_counter() - clock
-        record = RoundRecord(self.round_index, self.num_labels, len(self.train), int(self.train.labels.sum()), values, timings, losses, messages)
+        record = RoundRecord(self.round_index, self.num_labels, len(self.train), int(self.train.labels.sum()), values, timings, losses, messages, uncertain)
         self.records.append(record)
         logger.info("round %d: %d labels; %s", record.round_index, record.num_labels, "; ".join(messages))
         return record
@@ -301,11 +331,11 @@ def _initial_data(self, timings):
     self.unlabelled = sample_sphere(min(config.validation_size, 10_000), num_lam, self.rng)
     timings["candidates"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    self.train = LabelledData.from_result(initial, self._label(initial), 0)
+    self.train = LabelledData.from_result(initial, self._label(initial), "initial")
     self.num_labels = len(initial)
     if self.truth is not None:
-        self.validation, self.validation_source = LabelledData.from_result(validation, TruthOracle(_TruthModel(self.truth, self.potential)).label(validation), 0), "truth"
-    else: self.validation, self.validation_source = LabelledData.from_result(validation, self._label(validation), 0), "oracle"
+        self.validation, self.validation_source = LabelledData.from_result(validation, TruthOracle(_TruthModel(self.truth, self.potential)).label(validation), "initial"), "truth"
+    else: self.validation, self.validation_source = LabelledData.from_result(validation, self._label(validation), "initial"), "oracle"
     timings["labelling"] = time.perf_counter() - clock
     return self.train
 
@@ -334,13 +364,17 @@ def _acquire(self, timings):
         picked = select(scores, config.batch_size, config.selection, config.beta, self.rng).indices
         timings["scoring"] += time.perf_counter() - clock
         chosen.append(pool[picked]); chosen_scores.append(scores[picked]); pools.append(pool); pool_scores.append(scores)
-    new_x, self.last_pool = np.concatenate(chosen), (pools[-1], pool_scores[-1])
+    new_x, top = np.concatenate(chosen), np.argsort(-pool_scores[-1], kind="stable")[:UNCERTAIN_KEPT]
+    uncertain = {"points": pools[-1][top].tolist(), "scores": pool_scores[-1][top].tolist()} # saved with the record: a resumed run shows them
+    # PoolDeltaF compares the pool's predictions before and after this round's training: only computed when asked for
+    pool_mean = mc_mean(self.model, pools[-1], config.num_mc_samples) if "pool_delta_f" in self.metrics else None
     clock = time.perf_counter()
-    new = LabelledData.from_result(new_x, self._label(new_x), 1)
+    new = LabelledData.from_result(new_x, self._label(new_x), "selected")
     timings["labelling"] = time.perf_counter() - clock
     self.train, self.num_labels = self.train.extend(new), self.num_labels + len(new)
-    return new, {"new_x": new.x, "new_labels": new.labels, "new_scores": np.concatenate(chosen_scores),
-                 "pool_x": pools[-1], "pool_scores": np.concatenate(pool_scores)}
+    extra = {} if pool_mean is None else {"pool_previous_mean": pool_mean}
+    return new, {**extra, "new_x": new.x, "new_labels": new.labels, "new_scores": np.concatenate(chosen_scores),
+                 "pool_x": pools[-1], "pool_scores": np.concatenate(pool_scores), "uncertain": uncertain}
 
 Learner._hop_distance, Learner._acquire = _hop_distance, _acquire
 
@@ -351,7 +385,7 @@ def _rebalance(self):
     missing = int(np.ceil((self.config.min_bfb_fraction * len(labels) - labels.sum()) / (1 - self.config.min_bfb_fraction)))
     if missing <= 0 or not labels.any(): return
     extra = convex_combinations(self.train.x[labels], missing, self.rng, num_terms=2)
-    self.train = self.train.extend(LabelledData.without_oracle(extra, np.ones(missing, bool), np.full(missing, np.nan), 2,
+    self.train = self.train.extend(LabelledData.without_oracle(extra, np.ones(missing, bool), np.full(missing, np.nan), "convex",
                                                                      np.full((missing, self.potential.num_phi), np.nan)))
 
 def _fit(self, new:LabelledData, on_epoch=None) -> list:
@@ -359,13 +393,14 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
     keras.utils.set_random_seed(int(self.rng.integers(2**31)))
     warm = self.model is not None and not config.from_scratch and not self._rebuild
     self._rebuild = False
-    directions = witness_directions(self.potential, self.train.witnesses, spec.witness_directions) if spec.witness_directions else None
+    directions = witness_directions(self.potential, self.train.witnesses, spec.num_witness_directions) if spec.num_witness_directions else None
     if not warm:
         seed, size = int(self.rng.integers(2**31)), len(self.train)
         if directions is not None and len(directions): # a network kept for warm starts gets room for the witnesses of later rounds
-            slots = None if config.from_scratch else spec.witness_directions
+            slots = None if config.from_scratch else spec.num_witness_directions
             self.model = build_witness_network(self.potential.num_lam, directions, spec.num_layers, spec.units, size, seed, spec.config,
-                                               slots, spec.witness_dropout)
+                                               slots, spec.witness_dropout, ensemble=spec.kind == "ensemble")
+        elif spec.kind == "ensemble": self.model = build_ensemble(self.potential.num_lam, spec.num_layers, spec.units, size, seed, spec.config)
         else: self.model = build_network(self.potential.num_lam, spec.num_layers, spec.units, size, seed, spec.config)
         self.model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="binary_crossentropy")
     elif directions is not None and (layer := witness_layer(self.model)) is not None: layer.set_directions(directions[:layer.num_directions])
@@ -376,7 +411,8 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
     if config.reduce_lr_patience:
         callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=config.reduce_lr_patience, min_lr=config.learning_rate / 64))
     if on_epoch is not None: callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: on_epoch(epoch, float(logs["loss"]))))
-    history = self.model.fit(data.x.astype("float32"), data.labels.astype("float32")[:, None], epochs=config.epochs,
+    targets = np.repeat(data.labels.astype("float32")[:, None], self.model.outputs[0].shape[-1], axis=1) # an ensemble's members all learn the labels
+    history = self.model.fit(data.x.astype("float32"), targets, epochs=config.epochs,
                              batch_size=config.train_batch_size, callbacks=callbacks, verbose=0)
     return [float(v) for v in history.history["loss"]]
 
@@ -389,7 +425,7 @@ def _add_witness_negatives(self, num_new:int):
     candidates = hop_sample(bfb, 4 * count, hop, self.rng, 0.0)
     values, which = cache.values(candidates)
     proven = np.flatnonzero(values < -1e-6)[:count]
-    if len(proven): self.train = self.train.extend(LabelledData.without_oracle(candidates[proven], np.zeros(len(proven), bool), values[proven], 3,
+    if len(proven): self.train = self.train.extend(LabelledData.without_oracle(candidates[proven], np.zeros(len(proven), bool), values[proven], "witness",
                                                                                      cache.phis[which[proven]]))
 
 Learner._rebalance, Learner._fit = _rebalance, _fit

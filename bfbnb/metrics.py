@@ -14,10 +14,10 @@ from .scores import get_sample_score
 
 # %% auto #0
 __all__ = ['METRICS', 'MissingContextError', 'RoundContext', 'register_metric', 'Metric', 'metric_from_dict', 'ModelEvaluation',
-           'MCModelEvaluation', 'uncertainty_cut', 'ValidationConfusionMatrix', 'ValidationFScore', 'delta_f',
-           'UnlabelledDeltaF', 'UnlabelledAgreement', 'PoolDeltaF', 'PoolScore', 'NewDataScore', 'StoppingCondition',
-           'ScoreNotDecreasing', 'AccuracyNotImproving', 'FScoreNotImproving', 'DeltaFNotDecreasing',
-           'find_stopping_index']
+           'MCModelEvaluation', 'uncertainty_cut', 'ValidationConfusionMatrix', 'f_scores', 'f_scores_of',
+           'ValidationFScore', 'delta_f', 'UnlabelledDeltaF', 'UnlabelledAgreement', 'PoolDeltaF', 'PoolScore',
+           'NewDataScore', 'StoppingCondition', 'ScoreNotDecreasing', 'AccuracyNotImproving', 'FScoreNotImproving',
+           'DeltaFNotDecreasing', 'find_stopping_index']
 
 # %% ../nbs/07_metrics.ipynb #b0414d28
 class MissingContextError(ValueError):
@@ -170,6 +170,17 @@ class ValidationConfusionMatrix(Metric):
     def message(self, v):
         return "; ".join(f"cut {q:g}: " + ", ".join(f"{kind.upper()} {v[f'{kind}@{q:g}']:.0f}" for kind in ("tp", "fp", "tn", "fn")) for q in self.quantiles)
 
+def f_scores(tp:int, fp:int, fn:int) -> dict:
+    "Precision, recall and F1 from counts (0 where undefined): the one F1 of bfbnb (metrics, analysis tables, notebooks)."
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": precision, "recall": recall, "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0}
+
+def f_scores_of(predicted:np.ndarray, truth:np.ndarray) -> dict:
+    "Precision, recall and F1 of boolean predictions against boolean truth (True = BFB, the positive class)."
+    predicted, truth = np.asarray(predicted, bool), np.asarray(truth, bool)
+    return f_scores(int((predicted & truth).sum()), int((predicted & ~truth).sum()), int((~predicted & truth).sum()))
+
 @register_metric
 class ValidationFScore(ValidationConfusionMatrix):
     "Precision, recall and F1 on the validation set after uncertainty cuts at given quantiles."
@@ -177,16 +188,13 @@ class ValidationFScore(ValidationConfusionMatrix):
     def compute(self, context):
         counts, out = super().compute(context), {}
         for q in self.quantiles:
-            tp, fp, fn = (counts[f"{kind}@{q:g}"] for kind in ("tp", "fp", "fn"))
-            precision = tp / (tp + fp) if tp + fp else 0.0
-            recall = tp / (tp + fn) if tp + fn else 0.0
-            out.update({f"precision@{q:g}": precision, f"recall@{q:g}": recall,
-                        f"f1@{q:g}": 2 * precision * recall / (precision + recall) if precision + recall else 0.0})
+            scores = f_scores(*(counts[f"{kind}@{q:g}"] for kind in ("tp", "fp", "fn")))
+            out.update({f"{kind}@{q:g}": value for kind, value in scores.items()})
         return out
     def message(self, v):
         return "; ".join(f"cut {q:g}: F1 {v[f'f1@{q:g}']:.4f} (precision {v[f'precision@{q:g}']:.4f}, recall {v[f'recall@{q:g}']:.4f})" for q in self.quantiles)
 
-# %% ../nbs/07_metrics.ipynb #f8da154e
+# %% ../nbs/07_metrics.ipynb #70f1d80c
 def delta_f(previous:np.ndarray, current:np.ndarray) -> float:
     "Estimated change of F1 between two label vectors (Altschuler & Bloodgood 2019)."
     both = int((previous & current).sum()); differ = int((previous != current).sum())
@@ -232,7 +240,7 @@ class PoolDeltaF(Metric):
         current = mc_mean(context.model, context.pool_x, context.num_mc_samples) > 0.5
         return {"delta_f": delta_f(np.asarray(context.pool_previous_mean) > 0.5, current)}
 
-# %% ../nbs/07_metrics.ipynb #9664db3d
+# %% ../nbs/07_metrics.ipynb #e2d4ee44
 def _summary(scores) -> dict:
     scores = np.asarray(scores, np.float64)
     if len(scores) == 0: return {}
@@ -250,7 +258,7 @@ class NewDataScore(Metric):
     name = "new_data_score"
     def compute(self, context): context.require("new_scores"); return _summary(context.new_scores)
 
-# %% ../nbs/07_metrics.ipynb #d2d0f1c8
+# %% ../nbs/07_metrics.ipynb #d4004267
 class StoppingCondition:
     "Stop when a metric's quantity has not progressed for `patience` rounds."
     metric, key, larger_is_better = "", "", True

@@ -248,7 +248,7 @@ def iter_mc_samples(model, x:np.ndarray, num_mc_samples:int|None=100, max_rows:i
     x = _check_inputs(model, x)
     members = model.outputs[0].shape[-1]
     if members > 1: # a deep ensemble: members are the samples
-        if num_mc_samples not in (None, members): raise ValueError(f"an ensemble of {members} members gives {members} samples, not {num_mc_samples}")
+        # num_mc_samples (the learner's setting for dropout networks) does not apply: an ensemble always gives its members
         repeats = 1
     else:
         if num_mc_samples is None or num_mc_samples < 1: raise ValueError(f"num_mc_samples must be a positive integer, got {num_mc_samples}")

@@ -111,7 +111,8 @@ def save_learner(learner:Learner, directory, force:bool=False) -> Path:
         _write_json(staging / "config.json", {
             "format": FORMAT, "version": VERSION, "run_id": learner.run_id, "potential": learner.potential.to_dict(), "learner": asdict(learner.config),
             "network": {"num_layers": learner.network.num_layers, "units": learner.network.units, "config": asdict(learner.network.config),
-                        "witness_directions": learner.network.witness_directions, "witness_dropout": learner.network.witness_dropout},
+                        "num_witness_directions": learner.network.num_witness_directions, "witness_dropout": learner.network.witness_dropout,
+                        "kind": learner.network.kind},
             "oracle": oracle_data, "rng": _generator_state(learner.rng), "num_labels": learner.num_labels,
             "validation_source": learner.validation_source, "round_index": learner.round_index, "model_name": learner.model_name,
             "files": {name: _checksum(staging / name) for name in DATA_FILES if (staging / name).exists()}})
@@ -266,7 +267,8 @@ def load_learner(directory, truth=None, oracle=None, retrain:bool=False) -> Lear
         potential = Potential.from_dict(config["potential"])
         learner_config = LearnerConfig(**config["learner"])
         network = NetworkSpec(config["network"]["num_layers"], config["network"]["units"], NetworkConfig(**config["network"]["config"]),
-                              config["network"].get("witness_directions", 0), config["network"].get("witness_dropout", 0.5)) # older runs: none
+                              config["network"].get("num_witness_directions", config["network"].get("witness_directions", 0)), config["network"].get("witness_dropout", 0.5), # older runs: none
+                              config["network"].get("kind", "mc_dropout"))
         round_index, num_labels, oracle_spec = int(config["round_index"]), int(config["num_labels"]), config["oracle"]
         validation_source, model_name, run_state = config["validation_source"], config.get("model_name"), config["rng"]
     except (KeyError, TypeError, ValueError, PotentialError) as error: raise _damaged(where, f"invalid entry ({type(error).__name__}: {error})") from None
@@ -309,13 +311,13 @@ def load_learner(directory, truth=None, oracle=None, retrain:bool=False) -> Lear
     return learner
 
 # %% ../nbs/08a_persistence.ipynb #957d8788
-EXPORT_SNIPPET = """Trained bfbnb classifier (TensorFlow SavedModel). P(bounded from below) with Monte-Carlo dropout:
+EXPORT_SNIPPET = """Trained bfbnb classifier (TensorFlow SavedModel). P(bounded from below) with {how}:
 
     import numpy as np, tensorflow as tf
     network = tf.saved_model.load("{path}")
     points = np.asarray(couplings, dtype="float32")              # [num_points, {num_lam}]
-    samples = network.serve(np.repeat(points, 100, axis=0)).numpy().reshape(len(points), 100)
-    probability = samples.mean(axis=1)                           # MC mean; samples.std(axis=1) spreads
+    {samples}
+    probability = samples.mean(axis=1)                           # mean over the samples; samples.std(axis=1) spreads
     bounded_from_below = probability > 0.5
 
 Couplings are used through their direction only (each row is projected onto the unit sphere).
@@ -335,7 +337,10 @@ def export_saved_model(source, directory) -> Path:
         model.export(str(staging / "model"), format="tf_saved_model", verbose=False)
         for item in (staging / "model").iterdir(): os.rename(item, staging / item.name)
         (staging / "model").rmdir()
-        (staging / "README.txt").write_text(EXPORT_SNIPPET.format(path=target, num_lam=len(names), names=", ".join(names)))
+        members = model.outputs[0].shape[-1]
+        how, samples = (("Monte-Carlo dropout", "samples = network.serve(np.repeat(points, 100, axis=0)).numpy().reshape(len(points), 100)") if members == 1 else
+                        (f"a deep ensemble of {members} networks", f"samples = network.serve(points).numpy()                # [num_points, {members}]: one column per member"))
+        (staging / "README.txt").write_text(EXPORT_SNIPPET.format(how=how, samples=samples, path=target, num_lam=len(names), names=", ".join(names)))
         if target.exists(): shutil.rmtree(target)
         os.rename(staging, target)
         return target

@@ -16,6 +16,7 @@ import numpy as np
 
 from .learner import Learner, LearnerConfig, NetworkSpec, check_count, check_setting
 from .models import MODEL_NAMES, get_model
+from .network import NetworkConfig
 from .oracle import Oracle
 from .persistence import RunExistsError, check_target, run_identity
 from .potential import Potential
@@ -38,6 +39,7 @@ def check_run_setting(name:str, value, label:str|None=None):
         if value not in choices: raise ValueError(f"{label} = {value!r} is invalid: choose one of {', '.join(map(str, choices))}")
     elif target == "config": check_setting(LearnerConfig, name, value, label)
     elif target == "network": check_setting(NetworkSpec, name, value, label)
+    elif target == "network_config": check_count(value, label, 2) # ensemble members
     elif f.type in ("int", int): check_count(value, label, 1)
     elif not isinstance(value, str): raise ValueError(f"{label} = {value!r} is invalid: it must be text")
     return value
@@ -63,7 +65,8 @@ def _routed(settings:RunSettings, target:str) -> dict:
 def learner_from_settings(settings:RunSettings, built:tuple|None=None) -> Learner:
     "A fresh Learner for `settings`; `built` = (potential, truth, catalogue name) replaces the settings' potential part."
     potential, truth, name = built if built is not None else build_potential(settings)
-    config, network = LearnerConfig(**_routed(settings, "config")), NetworkSpec(**_routed(settings, "network"))
+    config = LearnerConfig(**_routed(settings, "config"))
+    network = NetworkSpec(**_routed(settings, "network"), config=NetworkConfig(**_routed(settings, "network_config")))
     return Learner(potential, Oracle(potential, settings.num_restarts, seed=settings.seed), config, network, truth=truth, model_name=name)
 
 # %% ../nbs/09_runner.ipynb #87348faf

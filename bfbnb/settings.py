@@ -10,20 +10,21 @@ from dataclasses import asdict, dataclass, field, fields
 from .models import MODEL_NAMES
 
 # %% auto #0
-__all__ = ['SETTING_GROUPS', 'SETTING_TARGETS', 'SCORE_NAMES', 'SELECTION_METHODS', 'PRESETS', 'PRESET_HELP', 'setting',
-           'RunSettings', 'setting_label']
+__all__ = ['SETTING_GROUPS', 'SETTING_TARGETS', 'NETWORK_KINDS', 'SCORE_NAMES', 'SELECTION_METHODS', 'PRESETS', 'PRESET_HELP',
+           'setting', 'RunSettings', 'setting_label']
 
 # %% ../nbs/07b_settings.ipynb #b1e50662
 SETTING_GROUPS = ("potential", "basic", "advanced")
-SETTING_TARGETS = ("potential", "run", "config", "network", "oracle")
+SETTING_TARGETS = ("potential", "run", "config", "network", "network_config", "oracle")
+NETWORK_KINDS = ("mc_dropout", "ensemble") # bfbnb.learner.NETWORK_KINDS
 
 SCORE_NAMES = ("bald", "max_entropy", "variation_ratios", "predictive_variance", "qbdc", "least_confidence", "margin", "random") # bfbnb.scores.SCORES
 SELECTION_METHODS = ("top_k", "power", "softmax", "soft_rank") # bfbnb.scores.SELECTION_METHODS
 
-def setting(default, help:str, group:str="advanced", target:str="config", choices:tuple|None=None):
-    "A RunSettings field: default, help text (every front end shows it), group, target, and the allowed values of a choice."
+def setting(default, help:str, group:str="advanced", target:str="config", choices:tuple|None=None, label:str|None=None):
+    "A RunSettings field: default, help text (every front end shows it), group, target, the allowed values of a choice, and the control's label (default: from the name)."
     if group not in SETTING_GROUPS or target not in SETTING_TARGETS: raise ValueError(f"setting: unknown group {group!r} or target {target!r}")
-    return field(default=default, metadata={"help": help, "group": group, "target": target, "choices": choices})
+    return field(default=default, metadata={"help": help, "group": group, "target": target, "choices": choices, "label": label})
 
 # %% ../nbs/07b_settings.ipynb #86cc663b
 @dataclass
@@ -49,9 +50,11 @@ class RunSettings:
     learning_rate: float = setting(1e-3, "step size of the Adam optimiser")
     min_bfb_fraction: float = setting(0.3, "convex combinations of BFB points top the training set up to this BFB fraction")
     from_scratch: bool = setting(True, "train a fresh network every round (else warm-start the last one)")
+    kind: str = setting("mc_dropout", "the Bayesian network: concrete-dropout MC network or a deep ensemble", target="network", choices=NETWORK_KINDS, label="Network")
+    num_members: int = setting(5, "networks in a deep ensemble (used when Network is ensemble)", target="network_config", label="Ensemble members")
     num_layers: int = setting(3, "hidden layers of the concrete-dropout network", target="network")
     units: int = setting(32, "units per hidden layer", target="network")
-    witness_directions: int = setting(4096, "training witnesses the network sees as its margin input; 0: couplings only", target="network")
+    num_witness_directions: int = setting(4096, "training witnesses the network sees as its margin input; 0: couplings only", target="network")
     witness_dropout: float = setting(0.5, "fraction of the witness directions each training row does not see", target="network")
     num_restarts: int = setting(20, "oracle minimisations per point: more starts, fewer wrongly presumed BFB labels", target="oracle")
 
@@ -81,5 +84,7 @@ PRESET_HELP = {"tiny": "a minute on a laptop", "small": "minutes on a laptop", "
 # %% ../nbs/07b_settings.ipynb #1de78d93
 def setting_label(name:str) -> str:
     "The control's label of setting `name`: 'initial_size' -> 'Initial size', 'num_mc_samples' -> 'MC samples'."
+    label = RunSettings.__dataclass_fields__[name].metadata.get("label") if name in RunSettings.__dataclass_fields__ else None
+    if label: return label
     words = name.replace("num_mc_samples", "mc_samples").replace("num_", "").split("_")
     return " ".join([words[0].capitalize()] + [w.upper() if w == "mc" else w for w in words[1:]]).replace("Mc ", "MC ")

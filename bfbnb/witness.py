@@ -84,13 +84,17 @@ class WitnessFeatures(keras.layers.Layer):
 
 # %% ../nbs/05a_witness.ipynb #5d24750f
 def build_witness_network(num_inputs:int, directions:np.ndarray, num_layers:int=5, units:int=128, training_size:int=1000, seed:int=0,
-                          config:NetworkConfig|None=None, num_slots:int|None=None, drop_rate:float=0.5) -> keras.Model:
-    "A concrete-dropout MC network fed the couplings and their witness margin; `num_slots` directions at most (default: as many as given)."
+                          config:NetworkConfig|None=None, num_slots:int|None=None, drop_rate:float=0.5,
+                          ensemble:bool=False) -> keras.Model:
+    "A concrete-dropout MC network (or, with `ensemble`, a deep ensemble of config.num_members) fed the couplings and their witness margin; `num_slots` directions at most."
     config = config or NetworkConfig()
     inputs = keras.Input((num_inputs,), name="couplings")
     features = WitnessFeatures(num_slots or max(len(directions), 1), drop_rate=drop_rate, seed=seed, name="witness_features")
     x = features(SphereProjection(name="sphere")(inputs))
     features.set_directions(directions)
+    if ensemble:
+        members = [stack_layers(x, num_layers, units, config, training_size, seed + 1000 * m, False, f"member{m}_") for m in range(config.num_members)]
+        return keras.Model(inputs, keras.layers.Concatenate(name="members")(members), name="bfb_witness_ensemble")
     return keras.Model(inputs, stack_layers(x, num_layers, units, config, training_size, seed, True, ""), name="bfb_witness_mc_dropout")
 
 def witness_layer(model) -> WitnessFeatures|None:

@@ -40,7 +40,7 @@ def test_round_records(tmp_path):
     assert records[0].num_labels == 3000 and records[1].num_labels == 3080 and records[1].num_train >= 3080
     assert set(records[1].timings) == {"candidates", "scoring", "labelling", "training", "metrics"}
     assert "validation_f_score" in records[1].metrics and records[1].epoch_losses and records[1].messages
-    assert learner.validation_source == "truth" and (learner.train.source == 2).any()  # convex-combination positives
+    assert learner.validation_source == "truth" and learner.train.is_from("convex").any()  # convex-combination positives
     assert (tmp_path / "run" / "output.txt").read_text().startswith("Round 0")
     for name in ("metrics.png", "training.png"):
         assert (tmp_path / "run" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -73,8 +73,8 @@ def test_every_config_field_is_checked():
         NetworkSpec(num_layers=0)
     with pytest.raises(TypeError, match="NetworkSpec.config must be a bfbnb.network.NetworkConfig"):
         NetworkSpec(config={"length_scale": 0.1})
-    with pytest.raises(ValueError, match=r"NetworkSpec.witness_directions = -1 is invalid: it must be an integer >= 0"):
-        NetworkSpec(witness_directions=-1)
+    with pytest.raises(ValueError, match=r"NetworkSpec.num_witness_directions = -1 is invalid: it must be an integer >= 0"):
+        NetworkSpec(num_witness_directions=-1)
 
 
 def test_resume_equals_uninterrupted_run(tmp_path):
@@ -124,6 +124,10 @@ def test_looking_at_a_run_does_not_change_it(tmp_path):
         look(watched)
     watched.save(tmp_path / "run")
     resumed = Learner.load(tmp_path / "run", truth=model.truth)
+    from bfbnb.explore import uncertain_points
+    kept = uncertain_points(watched, 10)
+    assert len(kept["score"]) == 10 and (np.diff(kept["score"]) <= 0).all()
+    assert all(np.array_equal(kept[name], value) for name, value in uncertain_points(resumed, 10).items())  # a resumed run shows its last pool
     look(resumed)
     resumed.step()
     for field in ("x", "labels", "certain", "source"):
@@ -194,15 +198,15 @@ def test_bad_witness_arrays_and_runs_saved_before_witness_features(tmp_path):
     with pytest.raises(RunDirectoryError, match="train.npz: arrays have inconsistent shapes .* 5 field components"):
         Learner.load(tmp_path / "run")
     # a run saved before witnesses were kept (format version 1: no run id, no checksums, no witness array,
-    # no witness_directions entry) -> loads, and uses the plain network from then on
+    # no num_witness_directions entry) -> loads, and uses the plain network from then on
     np.savez(tmp_path / "run" / "train.npz", **{key: value for key, value in arrays.items() if key != "witnesses"})
-    del config["network"]["witness_directions"], config["files"], config["run_id"]
+    del config["network"]["num_witness_directions"], config["files"], config["run_id"]
     config["version"] = 1
     (tmp_path / "run" / "config.json").write_text(json.dumps(config))
     old = Learner.load(tmp_path / "run", truth=get_model("inert_2hdm").truth)
-    assert np.isnan(old.train.witnesses).all() and old.network.witness_directions == 0
+    assert np.isnan(old.train.witnesses).all() and old.network.num_witness_directions == 0
     old.step()
-    proven = (old.train.source == 1) & old.train.certain  # witnesses are kept again for new labels
+    proven = old.train.is_from("selected") & old.train.certain  # witnesses are kept again for new labels
     assert witness_layer(old.model) is None and proven.any() and np.isfinite(old.train.witnesses[proven]).all()
 
 

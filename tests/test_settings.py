@@ -40,10 +40,10 @@ def test_presets_obey_every_rule(preset):
 def test_every_loop_and_network_setting_is_saved_with_the_run(tmp_path):
     from bfbnb.runner import learner_from_settings
     settings = RunSettings(model="inert_2hdm", initial_size=200, validation_size=200, epochs=2, units=8, num_layers=1,
-                           num_mc_samples=4, num_restarts=5, witness_directions=64)
+                           num_mc_samples=4, num_restarts=5, num_witness_directions=64)
     learner = learner_from_settings(settings)
     learner.step()
     learner.save(tmp_path / "run")
     saved = json.dumps(json.loads((tmp_path / "run" / "config.json").read_text()))
     for f in fields(RunSettings):
-        if f.metadata["target"] in ("config", "network"): assert f'"{f.name}"' in saved, f.name
+        if f.metadata["target"] in ("config", "network", "network_config"): assert f'"{f.name}"' in saved, f.name
