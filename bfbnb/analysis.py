@@ -14,20 +14,13 @@ import numpy as np
 from .explore import SliceSpec
 from .learner import Learner
 from .metrics import f_scores_of, uncertainty_cut
-from .sampling import check_rng, sample_sphere
+from .sampling import check_rng
 
 # %% auto #0
-__all__ = ['CLASSES', 'COLOURS', 'calibration_set', 'calibration_rank', 'quantile_class', 'SliceScan', 'slice_scan', 'scan_plot',
-           'scan_png', 'boundary_distance', 'proximity_report', 'accuracy_table', 'format_table']
+__all__ = ['CLASSES', 'COLOURS', 'calibration_rank', 'quantile_class', 'SliceScan', 'slice_scan', 'scan_plot', 'scan_png',
+           'boundary_distance', 'proximity_report', 'accuracy_table', 'format_table']
 
 # %% ../nbs/12_analysis.ipynb #983c3036
-def calibration_set(learner:Learner, score:str="bald", num_points:int=100_000, num_mc_samples:int|None=None) -> np.ndarray:
-    "Sorted `score` values of uniform points predicted BFB: the reference for `calibration_rank`."
-    with learner.untouched(): prediction = learner.predict(sample_sphere(num_points, learner.potential.num_lam, learner.rng), num_mc_samples, scores=(score,))
-    values = np.sort(prediction[score][prediction["label"]])
-    if len(values) == 0: raise ValueError(f"none of {num_points:,} uniform points is predicted BFB: raise num_points")
-    return values
-
 def calibration_rank(values:np.ndarray, calibration:np.ndarray) -> np.ndarray:
     "Fraction of the calibration set with uncertainty <= each value (0.99: above 99 % of it)."
     return np.searchsorted(np.asarray(calibration), np.asarray(values), side="right") / len(calibration)

@@ -255,8 +255,8 @@ def _dispatch(arguments) -> int:
         check_target(arguments.out, learner.run_id, arguments.force)
         _run_rounds(learner, settings.rounds, arguments.out, arguments.force)
     elif arguments.command == "resume":
-        from bfbnb.persistence import load_learner
-        _run_rounds(load_learner(arguments.directory, retrain=arguments.retrain), arguments.rounds, arguments.directory)
+        from bfbnb.learner import Learner
+        _run_rounds(Learner.load(arguments.directory, retrain=arguments.retrain), arguments.rounds, arguments.directory)
     elif arguments.command == "label":
         from bfbnb.oracle import Oracle
         potential, _, _, names = _potential_for(arguments.model)
@@ -276,8 +276,8 @@ def _dispatch(arguments) -> int:
     return 0
 
 def _predict(arguments):
-    from bfbnb.persistence import load_learner
-    learner = load_learner(arguments.directory)
+    from bfbnb.learner import Learner
+    learner = Learner.load(arguments.directory)
     if learner.model is None: raise ValueError(f"{arguments.directory}: the run has no trained network yet; run `bfbnb resume {arguments.directory}` first")
     names = learner.coupling_names
     points, columns = read_points(arguments.points, names, learner.potential.lam_names)

@@ -24,7 +24,8 @@ import sympy as sp
 from .columns import columns_to_csv
 from .explore import (SliceSpec, default_base, details_rows, metric_plot, point_details, slice_map, slice_plot,
                            uncertain_points)
-from .learner import Learner, record_columns
+from .learner import Learner
+from .metrics import record_columns
 from .models import COUPLING_NAMES, get_model
 from .persistence import RunExistsError, check_target, run_identity
 from .runner import RunController, RunnerBusy, RunRefused, build_potential, check_settings, learner_from_settings

@@ -16,11 +16,13 @@ from dataclasses import asdict, dataclass, field, replace
 import keras
 import numpy as np
 
-from .metrics import (Metric, MCModelEvaluation, MissingContextError, NewDataScore, PoolScore, RoundContext,
+from .metrics import (Metric, MCModelEvaluation, MissingContextError, NewDataScore, PoolScore, RoundContext, metric_from_dict,
                            UnlabelledDeltaF, ValidationFScore)
 from .models import COUPLING_NAMES
 from .network import NetworkConfig, build_ensemble, build_network, mc_mean, set_training_size
 from .oracle import Oracle, OracleResult, TruthOracle
+from .persistence import (RunDirectoryError, check_target, damaged, export_saved_model, generator_state, read_run, restore_generator,
+                               write_run, write_views)
 from .potential import Potential
 from .sampling import convex_combinations, hop_distance_for_fraction, hop_sample, sample_sphere
 from .scores import SCORES, SELECTION_METHODS, get_score, select
@@ -30,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 # %% auto #0
 __all__ = ['logger', 'NETWORK_KINDS', 'UNCERTAIN_KEPT', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec',
-           'check_setting', 'check_count', 'RoundRecord', 'record_columns', 'LabelledData', 'Learner']
+           'check_setting', 'check_count', 'RoundRecord', 'LabelledData', 'Learner']
 
 # %% ../nbs/08_learner.ipynb #f29a2c46
 @dataclass
@@ -141,20 +143,6 @@ class RoundRecord:
     uncertain: dict = field(default_factory=dict) # the last batch's most uncertain candidates: {"points": [[...]], "scores": [...]} (none in round 0)
 
     def to_dict(self) -> dict: return asdict(self)
-
-def record_columns(records:list[RoundRecord]) -> dict:
-    "Columns of round records: round, labels, labels_per_second and 'metric/key' scalars (NaN where absent)."
-    keys = []
-    for record in records:
-        for name, values in record.metrics.items():
-            keys += [f"{name}/{key}" for key, value in values.items() if isinstance(value, (int, float)) and not isinstance(value, bool) and f"{name}/{key}" not in keys]
-    columns = {"round": [r.round_index for r in records], "labels": [r.num_labels for r in records]}
-    previous = [0] + [r.num_labels for r in records[:-1]]
-    columns["labels_per_second"] = [(r.num_labels - p) / r.timings["labelling"] if r.timings.get("labelling") else np.nan for r, p in zip(records, previous)]
-    for key in keys:
-        name, part = key.split("/", 1)
-        columns[key] = [float(r.metrics.get(name, {}).get(part, np.nan)) for r in records]
-    return {key: np.asarray(value, np.float64) for key, value in columns.items()}
 
 # %% ../nbs/08_learner.ipynb #3a4eacf7
 SOURCES = ("initial", "selected", "convex", "witness")
@@ -274,20 +262,19 @@ class Learner:
         return record
 
     def save(self, directory, force:bool=False):
-        "Save the run to `directory` atomically; refuses a directory holding another run unless `force` (see bfbnb.persistence)."
-        from bfbnb.persistence import save_learner
-        return save_learner(self, directory, force=force)
+        "Save the run to `directory` atomically; refuses a directory holding another run unless `force` (the format: bfbnb.persistence)."
+        return write_run(directory, self.state_dict(), force, views=lambda folder: write_views(self.records, folder))
 
     @staticmethod
     def load(directory, truth=None, oracle=None, retrain:bool=False) -> Learner:
-        "Load a saved run; nothing in it is executed; `retrain` rebuilds a lost network from the saved data (see bfbnb.persistence)."
-        from bfbnb.persistence import load_learner
-        return load_learner(directory, truth, oracle, retrain=retrain)
+        "Load a saved run; nothing in it is executed; `retrain` rebuilds a lost network from the saved data (the format: bfbnb.persistence)."
+        learner = Learner.from_state(read_run(directory, oracle, retrain), truth)
+        if retrain and learner.train is not None: learner.retrain() # asked for: a fresh network on the saved data
+        return learner
 
     def export(self, directory):
-        "Write the network as a plain TensorFlow SavedModel with a usage snippet (see bfbnb.persistence)."
-        from bfbnb.persistence import export_saved_model
-        return export_saved_model(self, directory)
+        "Write the network as a plain TensorFlow SavedModel with a usage snippet (bfbnb.persistence.export_saved_model)."
+        return export_saved_model(self.model, directory, self.coupling_names)
 
     def run(self, num_rounds:int, # rounds to run at most
             stop=None, # a stopping condition or a list of them (bfbnb.metrics)
@@ -298,9 +285,7 @@ class Learner:
         "Run `num_rounds` rounds (or until a stopping condition says so), saving every `save_every` rounds."
         check_count(num_rounds, "num_rounds", 1); check_count(save_every, "save_every", 1)
         conditions = [] if stop is None else (list(stop) if isinstance(stop, (list, tuple)) else [stop])
-        if directory is not None: # refuse now, not after the first round's training
-            from bfbnb.persistence import check_target
-            check_target(directory, self.run_id, force)
+        if directory is not None: check_target(directory, self.run_id, force) # refuse now, not after the first round's training
         bar = None
         if progress:
             from tqdm.auto import tqdm
@@ -464,13 +449,18 @@ def _predict_points(self, lam, num_mc_samples, scores) -> dict:
     out["label"] = out["probability"] > 0.5
     return out
 
-def _calibration_uncertainties(self, score:str="bald", num_points:int=100_000, quantiles=(0.5, 0.9, 0.95, 0.99)) -> dict:
-    "Quantiles of `score` over uniform points predicted BFB (BFBrain's get_calibration_uncertainties); leaves the run untouched."
+def _calibration_scores(self, score:str="bald", num_points:int=100_000, num_mc_samples:int|None=None) -> np.ndarray:
+    "Sorted `score` values of uniform points predicted BFB: the calibration set every uncertainty cut refers to; leaves the run untouched."
     with self.untouched():
         points = sample_sphere(num_points, self.potential.num_lam, self.rng)
-        prediction = self.predict(points, scores=(score,))
-    values = prediction[score][prediction["label"]]
+        prediction = self.predict(points, num_mc_samples, scores=(score,))
+    values = np.sort(prediction[score][prediction["label"]])
     if len(values) == 0: raise ValueError(f"none of {num_points:,} uniform points is predicted BFB: raise num_points")
+    return values
+
+def _calibration_uncertainties(self, score:str="bald", num_points:int=100_000, quantiles=(0.5, 0.9, 0.95, 0.99)) -> dict:
+    "Quantiles of the calibration set (`calibration_scores`; BFBrain's get_calibration_uncertainties); leaves the run untouched."
+    values = self.calibration_scores(score, num_points)
     return {float(q): float(np.quantile(values, q)) for q in quantiles}
 
 def _set_prior_length_scale(self, length_scale:float):
@@ -505,6 +495,45 @@ def _snapshot(self) -> Learner:
     return look
 
 Learner.untouched, Learner.predict, Learner.calibration_uncertainties = _untouched, _predict, _calibration_uncertainties
+Learner.calibration_scores = _calibration_scores
 Learner.snapshot = _snapshot
 Learner.set_prior_length_scale, Learner.add_metrics, Learner.redefine_model = _set_prior_length_scale, _add_metrics, _redefine_model
 Learner.retrain = _retrain
+
+# %% ../nbs/08_learner.ipynb #95c88b18
+def _state_dict(self) -> dict:
+    "The run as plain data (plus the Keras network and the oracle) for bfbnb.persistence.write_run."
+    network = self.network
+    return {"run_id": self.run_id, "model": self.model, "oracle": self.oracle, "unlabelled": self.unlabelled,
+            "train": None if self.train is None else self.train.arrays(), "validation": None if self.validation is None else self.validation.arrays(),
+            "metrics": [metric.to_dict() for metric in self.metrics.values()], "history": [record.to_dict() for record in self.records],
+            "config": {"potential": self.potential.to_dict(), "learner": asdict(self.config),
+                       "network": {"num_layers": network.num_layers, "units": network.units, "config": asdict(network.config),
+                                   "num_witness_directions": network.num_witness_directions, "witness_dropout": network.witness_dropout, "kind": network.kind},
+                       "rng": generator_state(self.rng), "num_labels": self.num_labels, "validation_source": self.validation_source,
+                       "round_index": self.round_index, "model_name": self.model_name}}
+
+def _from_state(cls, state:dict, truth=None) -> Learner:
+    "A learner continuing the run of `state` (as bfbnb.persistence.read_run gives it); `truth` replaces the catalogue's."
+    path, config = state["path"], state["config"]
+    where = path / "config.json"
+    try:
+        learner_config = LearnerConfig(**config["learner"])
+        saved = config["network"]
+        network = NetworkSpec(saved["num_layers"], saved["units"], NetworkConfig(**saved["config"]),
+                              saved.get("num_witness_directions", saved.get("witness_directions", 0)), saved.get("witness_dropout", 0.5), # older runs: none
+                              saved.get("kind", "mc_dropout"))
+        num_labels, validation_source, run_state = int(config["num_labels"]), config["validation_source"], config["rng"]
+    except (KeyError, TypeError, ValueError) as error: raise damaged(where, f"invalid entry ({type(error).__name__}: {error})") from None
+    learner = cls(state["potential"], state["oracle"], learner_config, network, metrics=[], truth=truth if truth is not None else state["truth"],
+                  model_name=config.get("model_name"))
+    learner.run_id, learner.rng = state["run_id"], restore_generator(run_state, str(where))
+    learner.num_labels, learner.validation_source, learner.unlabelled, learner.model = num_labels, validation_source, state["unlabelled"], state["model"]
+    learner.train, learner.validation = (None if state[name] is None else LabelledData(**state[name]) for name in ("train", "validation"))
+    try: learner.metrics = {m.name: m for m in (metric_from_dict(d) for d in state["metrics"])}
+    except (ValueError, TypeError, KeyError, AttributeError) as error: raise damaged(path / "metrics.json", f"invalid metric ({type(error).__name__}: {error})") from None
+    try: learner.records = [RoundRecord(**r) for r in state["history"]]
+    except (TypeError, AttributeError) as error: raise damaged(path / "history.json", f"invalid round record ({error})") from None
+    return learner
+
+Learner.state_dict, Learner.from_state = _state_dict, classmethod(_from_state)

@@ -17,7 +17,7 @@ __all__ = ['METRICS', 'MissingContextError', 'RoundContext', 'register_metric', 
            'MCModelEvaluation', 'uncertainty_cut', 'ValidationConfusionMatrix', 'f_scores', 'f_scores_of',
            'ValidationFScore', 'delta_f', 'UnlabelledDeltaF', 'UnlabelledAgreement', 'PoolDeltaF', 'PoolScore',
            'NewDataScore', 'StoppingCondition', 'ScoreNotDecreasing', 'AccuracyNotImproving', 'FScoreNotImproving',
-           'DeltaFNotDecreasing', 'find_stopping_index']
+           'DeltaFNotDecreasing', 'find_stopping_index', 'record_columns']
 
 # %% ../nbs/07_metrics.ipynb #b0414d28
 class MissingContextError(ValueError):
@@ -303,3 +303,18 @@ def find_stopping_index(condition:StoppingCondition, metrics:dict[str, Metric]) 
     for end in range(1, len(values) + 1):
         if condition.should_stop_on(values[:end]): return end - 1
     return None
+
+# %% ../nbs/07_metrics.ipynb #2618d7f9
+def record_columns(records:list) -> dict:
+    "Columns of round records (bfbnb.learner.RoundRecord): round, labels, labels_per_second and 'metric/key' scalars (NaN where absent)."
+    keys = []
+    for record in records:
+        for name, values in record.metrics.items():
+            keys += [f"{name}/{key}" for key, value in values.items() if isinstance(value, (int, float)) and not isinstance(value, bool) and f"{name}/{key}" not in keys]
+    columns = {"round": [r.round_index for r in records], "labels": [r.num_labels for r in records]}
+    previous = [0] + [r.num_labels for r in records[:-1]]
+    columns["labels_per_second"] = [(r.num_labels - p) / r.timings["labelling"] if r.timings.get("labelling") else np.nan for r, p in zip(records, previous)]
+    for key in keys:
+        name, part = key.split("/", 1)
+        columns[key] = [float(r.metrics.get(name, {}).get(part, np.nan)) for r in records]
+    return {key: np.asarray(value, np.float64) for key, value in columns.items()}

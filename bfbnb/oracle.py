@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Callable, Protocol, runtime_checkable
 
 import numpy as np
@@ -249,6 +249,18 @@ class Oracle:
         self.rng = np.random.default_rng(self.seed)
 
     def __repr__(self): return f"Oracle({self.potential!r}, num_restarts={self.num_restarts}, seed={self.seed}, cached witnesses={len(self.cache)})"
+
+    def state_dict(self) -> dict:
+        "The oracle as plain data: settings and generator state (the witness cache writes itself: WitnessCache.save)."
+        return {"type": "minimisation", "num_restarts": self.num_restarts, "seed": self.seed, "config": asdict(self.config), "rng": self.rng.bit_generator.state}
+
+    @classmethod
+    def from_state(cls, potential:Potential, state:dict, cache:WitnessCache|None=None) -> Oracle:
+        "The oracle of `state` (as `state_dict` gave it), with its saved witness `cache`; it continues exactly. KeyError, TypeError or ValueError if `state` is not one."
+        oracle = cls(potential, state["num_restarts"], state["seed"], OracleConfig(**state["config"]))
+        oracle.rng.bit_generator.state = state["rng"]
+        if cache is not None: oracle.cache = cache
+        return oracle
 
     def label(self, lam:np.ndarray, # [num_points, num_lam] coupling points
               executor=None) -> OracleResult: # runs the chunks: None is LocalExecutor(); bfbnb.distributed.DaskExecutor for Dask

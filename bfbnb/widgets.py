@@ -16,7 +16,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from .explore import SliceSpec, default_base, details_rows, point_details, slice_map
-from .learner import Learner, record_columns
+from .learner import Learner
+from .metrics import record_columns
 from .persistence import write_plots
 from .pool import PoolLearner
 from .runner import RunController, RunRefused, check_run_setting, learner_from_settings

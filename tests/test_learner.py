@@ -101,7 +101,7 @@ def test_resume_equals_uninterrupted_run(tmp_path):
 def test_looking_at_a_run_does_not_change_it(tmp_path):
     # a map drawn, a point clicked and an analysis table made between rounds (and after the reload):
     # the run goes on exactly as the uninterrupted one
-    from bfbnb.analysis import accuracy_table, boundary_distance, calibration_set, slice_scan
+    from bfbnb.analysis import accuracy_table, boundary_distance, slice_scan
     from bfbnb.explore import SliceSpec, default_base, point_details, slice_map
     model = get_model("inert_2hdm")
 
@@ -109,7 +109,7 @@ def test_looking_at_a_run_does_not_change_it(tmp_path):
         spec = SliceSpec(0, 1, default_base(learner), resolution=12)
         slice_map(learner, spec, num_mc_samples=8)
         point_details(learner, learner.validation.x[3], num_mc_samples=8)
-        calibration = calibration_set(learner, num_points=2000, num_mc_samples=8)
+        calibration = learner.calibration_scores(num_points=2000, num_mc_samples=8)
         slice_scan(learner, spec, calibration, num_random=50, truth="oracle")
         boundary_distance(learner, learner.validation.x[:5], num_directions=4, num_angles=4, num_mc_samples=8)
         accuracy_table(learner, {"validation": learner.validation.x[:300]}, model.truth, num_mc_samples=8)
