@@ -18,16 +18,15 @@ import keras
 import numpy as np
 
 import bfbnb.witness  # noqa: F401  (registers the witness layer, so safe-mode loading knows it)
-from .metrics import record_columns
 from .models import MODEL_NAMES, get_model
 from .network import ConcreteDense  # noqa: F401  (registers the network's layers)
 from .oracle import Oracle, WitnessCache
 from .potential import Potential, PotentialError
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'DATA_FILES', 'VIEW_FILES', 'METRIC_TITLES', 'DATA_FIELDS', 'EXPORT_SNIPPET', 'RunDirectoryError',
+__all__ = ['FORMAT', 'VERSION', 'DATA_FILES', 'VIEW_FILES', 'DATA_FIELDS', 'EXPORT_SNIPPET', 'RunDirectoryError',
            'RunExistsError', 'generator_state', 'restore_generator', 'run_identity', 'check_target', 'move_aside',
-           'write_run', 'write_plots', 'write_views', 'damaged', 'read_run', 'export_saved_model']
+           'write_run', 'damaged', 'read_run', 'export_saved_model']
 
 # %% ../nbs/07c_persistence.ipynb #294d51a0
 FORMAT, VERSION = "bfbnb-run", 2 # version 1 (no run id, no checksums) still loads
@@ -128,76 +127,6 @@ def _held_by(directory) -> str|None:
     except RunExistsError: return None
 
 # %% ../nbs/07c_persistence.ipynb #7265a6fc
-METRIC_TITLES = {"validation_f_score": "F1, precision and recall on the validation set", "mc_model_evaluation": "Validation set, MC dropout",
-                 "unlabelled_delta_f": "Delta F: estimated change of F1 since the last round", "pool_score": "Acquisition score of the candidate pool",
-                 "new_data_score": "Acquisition score of the newly labelled points", "unlabelled_agreement": "Agreement with the last round"}
-
-def _words(key:str) -> str:
-    "Legend text of a metric key: 'f1@0.95' -> 'f1, 5 % most uncertain removed'."
-    name, _, cut = key.partition("@")
-    return name.replace("_", " ") if not cut or float(cut) >= 1 else f"{name.replace('_', ' ')}, {100 * (1 - float(cut)):.3g} % most uncertain removed"
-
-def write_plots(records:list, directory) -> list[Path]:
-    "Write `metrics.png` and `training.png` for `records` into `directory`; fractions and counts never share an axis; returns the paths."
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FormatStrFormatter, MaxNLocator
-    directory, columns = Path(directory), record_columns(records)
-    panels = {} # (title, y label) -> keys: each metric's fractions (all values in [0, 1]) and other values on their own axes
-    for key in columns:
-        if "/" not in key: continue
-        name, part = key.split("/", 1)
-        values = columns[key][np.isfinite(columns[key])]
-        fraction = len(values) > 0 and values.min() >= 0 and values.max() <= 1
-        title = METRIC_TITLES.get(name, name.replace("_", " "))
-        panels.setdefault((title if fraction else f"{title} (counts and values beyond 0..1)", "value (0..1)" if fraction else "value"), []).append(key)
-    num_columns = min(3, max(1, len(panels)))
-    rows = max(1, -(-len(panels) // num_columns))
-    figure = Figure(figsize=(5.2 * num_columns, 3.6 * rows), layout="constrained")
-    for index, ((title, ylabel), keys) in enumerate(panels.items()):
-        axis = figure.add_subplot(rows, num_columns, index + 1)
-        for key in keys[:8]:
-            finite = np.isfinite(columns[key])
-            axis.plot(columns["labels"][finite], columns[key][finite], marker="o", markersize=3, label=_words(key.split("/", 1)[1]))
-        axis.set(title=title, xlabel="oracle labels used", ylabel=ylabel)
-        axis.title.set_fontsize(9)
-        axis.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
-        axis.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    figure.savefig(directory / "metrics.png", dpi=90)
-    figure = Figure(figsize=(11, 3.8), layout="constrained")
-    losses, timing = figure.add_subplot(1, 2, 1), figure.add_subplot(1, 2, 2)
-    for record in records:
-        shade = 0.4 + 0.6 * record.round_index / max(1, len(records) - 1)
-        losses.plot(np.arange(1, len(record.epoch_losses) + 1), record.epoch_losses, color=(0.2, 0.3, shade), linewidth=1, label=f"round {record.round_index}")
-    # the loss includes the dropout regulariser and can be negative: then a symmetric log axis shows every epoch
-    every = np.concatenate([np.asarray(r.epoch_losses, np.float64) for r in records] + [np.ones(1)])
-    if (every > 0).all(): losses.set(yscale="log", ylabel="loss (log scale)")
-    else: losses.set(yscale="symlog", ylabel="loss (symmetric log scale)")
-    losses.yaxis.set_major_formatter(FormatStrFormatter("%.3g"))
-    losses.yaxis.set_minor_formatter(FormatStrFormatter(""))
-    losses.set(title="Training loss per epoch, one line per round (darker: earlier)", xlabel="epoch")
-    losses.xaxis.set_major_locator(MaxNLocator(integer=True))
-    losses.title.set_fontsize(9)
-    if 0 < len(records) <= 10: losses.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    phases = sorted({phase for record in records for phase in record.timings})
-    bottom = np.zeros(len(records))
-    for phase in phases:
-        seconds = np.array([record.timings.get(phase, 0.0) for record in records])
-        timing.bar([r.round_index for r in records], seconds, bottom=bottom, label=phase)
-        bottom += seconds
-    timing.set(title="Wall time per round, by phase", xlabel="round", ylabel="seconds")
-    timing.title.set_fontsize(9)
-    timing.xaxis.set_major_locator(MaxNLocator(integer=True))
-    timing.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    figure.savefig(directory / "training.png", dpi=90)
-    return [directory / "metrics.png", directory / "training.png"]
-
-def write_views(records:list, directory) -> None:
-    "The files for people (VIEW_FILES): output.txt (the metrics' messages per round, as BFBrain wrote them) and the two figures."
-    directory = Path(directory)
-    (directory / "output.txt").write_text("".join(f"Round {r.round_index} ({r.num_labels} labels)\n" + "".join(f"  {m}\n" for m in r.messages) for r in records))
-    if records: write_plots(records, directory)
-
-# %% ../nbs/07c_persistence.ipynb #d7ab8021
 _FIX = "restore the file from a copy of the run, or start a new run in another directory"
 
 def _read_json(path:Path):
@@ -305,7 +234,7 @@ def read_run(directory, oracle=None, retrain:bool=False) -> dict:
             if not retrain: raise damaged(path / "model.keras", f"cannot be loaded ({type(error).__name__}); or resume with --retrain (retrain=True)") from None
     return state
 
-# %% ../nbs/07c_persistence.ipynb #957d8788
+# %% ../nbs/07c_persistence.ipynb #d7ab8021
 EXPORT_SNIPPET = """Trained bfbnb classifier (TensorFlow SavedModel). P(bounded from below) with {how}:
 
     import numpy as np, tensorflow as tf

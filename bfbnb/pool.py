@@ -12,10 +12,11 @@ import keras
 import numpy as np
 
 from .sampling import check_rng
+from .scores import CLASS_SCORES
 
 # %% auto #0
-__all__ = ['MULTICLASS_SCORES', 'PoolDataset', 'max_entropy', 'bald', 'variation_ratios', 'mean_std', 'mc_class_samples',
-           'PoolConfig', 'PoolRecord', 'build_classifier', 'PoolLearner', 'labels_to_reach', 'accuracy_area']
+__all__ = ['POOL_SCORES', 'PoolDataset', 'mc_class_samples', 'PoolConfig', 'PoolRecord', 'build_classifier', 'PoolLearner',
+           'labels_to_reach', 'accuracy_area']
 
 # %% ../nbs/09b_pool.ipynb #fed258a1
 class PoolDataset:
@@ -66,17 +67,7 @@ class PoolDataset:
     def labelled_data(self) -> tuple[np.ndarray, np.ndarray]: return self.x[self.labelled], self.labels[self.labelled]
 
 # %% ../nbs/09b_pool.ipynb #79f7e971
-def _entropy(p): return -(p * np.log(np.clip(p, 1e-12, 1))).sum(-1)
-
-def max_entropy(samples): return _entropy(samples.mean(1))
-def bald(samples): return _entropy(samples.mean(1)) - _entropy(samples).mean(1)
-def variation_ratios(samples):
-    votes = samples.argmax(-1)
-    counts = np.stack([(votes == c).sum(1) for c in range(samples.shape[-1])], 1)
-    return 1 - counts.max(1) / samples.shape[1]
-def mean_std(samples): return samples.std(1).mean(-1)
-
-MULTICLASS_SCORES = {"bald": bald, "variation_ratios": variation_ratios, "max_entropy": max_entropy, "mean_std": mean_std, "random": None}
+POOL_SCORES = {**CLASS_SCORES, "random": None} # name -> multi-class score (None: uniform random picks)
 
 def mc_class_samples(model, x:np.ndarray, num_mc_samples:int=20, chunk:int=4096) -> np.ndarray:
     "[points, samples, classes] class probabilities with dropout active, streamed in chunks of points."
@@ -86,7 +77,7 @@ def mc_class_samples(model, x:np.ndarray, num_mc_samples:int=20, chunk:int=4096)
         out.append(np.stack([keras.ops.convert_to_numpy(model(part, training=True)) for _ in range(num_mc_samples)], 1))
     return np.concatenate(out) if out else np.zeros((0, num_mc_samples, model.output_shape[-1]))
 
-# %% ../nbs/09b_pool.ipynb #aa51f7a1
+# %% ../nbs/09b_pool.ipynb #fa7dd5ca
 @dataclass
 class PoolConfig:
     "Settings of pool-based active learning (defaults follow Gal, Islam & Ghahramani 2017, scaled down)."
@@ -123,7 +114,7 @@ def build_classifier(num_inputs:int, num_classes:int, config:PoolConfig, num_lab
 class PoolLearner:
     "Stepwise active learning on a PoolDataset with an MC-dropout classifier."
     def __init__(self, dataset:PoolDataset, test_x, test_y, score:str="bald", config:PoolConfig|None=None):
-        if score not in MULTICLASS_SCORES and not callable(score): raise ValueError(f"unknown score {score!r}; choose one of {', '.join(MULTICLASS_SCORES)} or pass a callable")
+        if score not in POOL_SCORES and not callable(score): raise ValueError(f"unknown score {score!r}; choose one of {', '.join(POOL_SCORES)} or pass a callable")
         self.dataset, self.test_x, self.test_y = dataset, np.asarray(test_x, np.float32), np.asarray(test_y)
         self.score, self.config = score, config or PoolConfig()
         self.rng, self.model, self.records = np.random.default_rng(self.config.seed), None, []
@@ -133,7 +124,7 @@ class PoolLearner:
         candidates = self.dataset.unlabelled_indices
         if len(candidates) > self.config.pool_subset: candidates = self.rng.choice(candidates, self.config.pool_subset, replace=False)
         if self.score == "random" or self.model is None: return self.rng.choice(candidates, min(num_points, len(candidates)), replace=False)
-        function = self.score if callable(self.score) else MULTICLASS_SCORES[self.score]
+        function = self.score if callable(self.score) else POOL_SCORES[self.score]
         scores = function(mc_class_samples(self.model, self.dataset.x[candidates], self.config.num_mc_samples))
         return candidates[np.argsort(-scores, kind="stable")[:num_points]]
 

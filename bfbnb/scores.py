@@ -14,9 +14,10 @@ import numpy as np
 from .network import iter_mc_samples
 
 # %% auto #0
-__all__ = ['ScoreFunction', 'SAMPLE_SCORES', 'SCORES', 'SELECTION_METHODS', 'binary_entropy', 'max_entropy', 'bald',
-           'variation_ratios', 'predictive_variance', 'qbdc', 'least_confidence', 'margin', 'model_score',
-           'random_score', 'get_score', 'get_sample_score', 'Selection', 'select']
+__all__ = ['CLASS_SCORES', 'ScoreFunction', 'SAMPLE_SCORES', 'SCORES', 'SELECTION_METHODS', 'binary_entropy', 'max_entropy',
+           'bald', 'variation_ratios', 'predictive_variance', 'qbdc', 'least_confidence', 'margin', 'class_max_entropy',
+           'class_bald', 'class_variation_ratios', 'class_mean_std', 'model_score', 'random_score', 'get_score',
+           'get_sample_score', 'Selection', 'select']
 
 # %% ../nbs/06_scores.ipynb #34e32459
 def _xlogx(p:np.ndarray) -> np.ndarray:
@@ -68,6 +69,29 @@ def margin(samples):
     return 1 - np.abs(2 * _check_samples(samples).mean(-1) - 1)
 
 # %% ../nbs/06_scores.ipynb #67183602
+def _class_entropy(p:np.ndarray) -> np.ndarray: return -(p * np.log(np.clip(p, 1e-12, 1))).sum(-1)
+
+def class_max_entropy(samples:np.ndarray) -> np.ndarray:
+    "Entropy of the mean class probabilities; samples [points, samples, classes] -> [points]."
+    return _class_entropy(samples.mean(1))
+
+def class_bald(samples:np.ndarray) -> np.ndarray:
+    "Mutual information H[mean p] - mean H[p] (disagreement between samples); [points, samples, classes] -> [points]."
+    return _class_entropy(samples.mean(1)) - _class_entropy(samples).mean(1)
+
+def class_variation_ratios(samples:np.ndarray) -> np.ndarray:
+    "1 - (votes for the modal class) / samples; [points, samples, classes] -> [points]."
+    votes = samples.argmax(-1)
+    counts = np.stack([(votes == c).sum(1) for c in range(samples.shape[-1])], 1)
+    return 1 - counts.max(1) / samples.shape[1]
+
+def class_mean_std(samples:np.ndarray) -> np.ndarray:
+    "Standard deviation over samples, averaged over classes; [points, samples, classes] -> [points]."
+    return samples.std(1).mean(-1)
+
+CLASS_SCORES = {"bald": class_bald, "variation_ratios": class_variation_ratios, "max_entropy": class_max_entropy, "mean_std": class_mean_std}
+
+# %% ../nbs/06_scores.ipynb #7b9495c6
 ScoreFunction = Callable[..., np.ndarray] # (model, x, num_mc_samples=...) -> [num_points]
 
 def model_score(function:Callable[[np.ndarray], np.ndarray], name:str|None=None) -> ScoreFunction:
@@ -118,7 +142,7 @@ def _wrap_custom(function) -> ScoreFunction:
     score.__name__ = getattr(function, "__name__", "custom_score")
     return score
 
-# %% ../nbs/06_scores.ipynb #b1e2d2ad
+# %% ../nbs/06_scores.ipynb #ad113a72
 @dataclass
 class Selection:
     "Indices chosen from a pool, and how many of them top-k would have chosen too."

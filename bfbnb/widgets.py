@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import html
-import io
 import tempfile
 import threading
 from dataclasses import fields
@@ -18,13 +17,13 @@ import numpy as np
 from .explore import SliceSpec, default_base, details_rows, point_details, slice_map
 from .learner import Learner
 from .metrics import record_columns
-from .persistence import write_plots
+from .plots import slice_png, square_image_png, write_plots
 from .pool import PoolLearner
 from .runner import RunController, RunRefused, check_run_setting, learner_from_settings
 from .settings import RunSettings, setting_label
 
 # %% auto #0
-__all__ = ['records_html', 'RunPanel', 'SettingsForm', 'square_image_png', 'LabellingWidget']
+__all__ = ['records_html', 'RunPanel', 'SettingsForm', 'LabellingWidget']
 
 # %% ../nbs/10_widgets.ipynb #e5f24317
 def records_html(records, max_rows:int=12) -> str:
@@ -39,23 +38,6 @@ def records_html(records, max_rows:int=12) -> str:
         cells.append(f"{sum(records[index].timings.values()):.1f}")
         rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
     return f"<table class='bfbnb-records'><tr>{head}</tr>{''.join(rows)}</table>"
-
-def _slice_png(smap, names) -> bytes:
-    from matplotlib.figure import Figure
-    figure = Figure(figsize=(8, 3.4), layout="constrained")
-    extent = (*smap.spec.x_range, *smap.spec.y_range)
-    for index, (grid, title) in enumerate([(smap.probability, "P(BFB)"), (smap.uncertainty, smap.score)]):
-        axis = figure.add_subplot(1, 2, index + 1)
-        image = axis.imshow(grid, origin="lower", extent=extent, aspect="auto", cmap="viridis")
-        figure.colorbar(image, ax=axis)
-        if smap.truth is not None and smap.truth.any() and not smap.truth.all():
-            axis.contour(smap.xs, smap.ys, smap.truth.astype(float), levels=[0.5], colors="white", linewidths=1)
-        if index == 1 and smap.levels:
-            axis.contour(smap.xs, smap.ys, grid, levels=sorted(set(smap.levels.values())), colors="red", linewidths=0.8)
-        axis.set(title=title, xlabel=names[smap.spec.x_axis], ylabel=names[smap.spec.y_axis])
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80)
-    return buffer.getvalue()
 
 # %% ../nbs/10_widgets.ipynb #7dc6a41c
 class RunPanel:
@@ -128,7 +110,7 @@ def _draw(self) -> bool:
     look = self.controller.look() # a snapshot: a round may run meanwhile, and the run is never touched
     if look is None: self.details_html.value = "Round 0 is still training: draw when it ends."; return False
     smap = slice_map(look, spec)
-    self.spec, self.look, self.map.value = spec, look, _slice_png(smap, names)
+    self.spec, self.look, self.map.value = spec, look, slice_png(smap, names)
     return True
 
 def _details(self) -> dict|None:
@@ -184,18 +166,6 @@ class SettingsForm:
         return learner_from_settings(self.settings())
 
 # %% ../nbs/10_widgets.ipynb #d90c3feb
-def square_image_png(x:np.ndarray, scale:int=3) -> bytes:
-    "PNG bytes of a flat square grey-scale image (e.g. 64 values -> 8x8)."
-    from matplotlib.figure import Figure
-    side = int(round(np.sqrt(x.size)))
-    if side * side != x.size: raise ValueError(f"an input of {x.size} values is not a square image: pass render=")
-    figure = Figure(figsize=(side * scale / 24, side * scale / 24))
-    axis = figure.add_axes((0, 0, 1, 1))
-    axis.imshow(np.asarray(x).reshape(side, side), cmap="gray_r"); axis.set_axis_off()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=72)
-    return buffer.getvalue()
-
 class LabellingWidget:
     "Label the queried pool items with class buttons; retrain after every `batch` labels."
     def __init__(self, learner:PoolLearner, batch:int=10, render=square_image_png, class_names=None):
