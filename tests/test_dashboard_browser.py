@@ -258,7 +258,8 @@ def test_dashboard_end_to_end(server, page):
     assert x_options[:3] == ["lambda1", "lambda2", "lambda3"] and "im_lambda7" in x_options, x_options
     assert page.get_by_role("button", name="Download CSV").is_disabled() or page.locator(".bk-btn", has_text="Download CSV").first.is_disabled()
     page.get_by_role("button", name="Draw map").click()
-    _shot(page, "5a_explorer_drawing")
+    page.locator(".bfbnb-explorer-message").get_by_text(re.compile("Drawing the map|Map drawn")).wait_for(timeout=60_000)
+    _shot(page, "5a_explorer_drawing")  # the busy state, unless the map was already there
     page.locator(".bfbnb-explorer-message").get_by_text("Map drawn").wait_for(timeout=120_000)
     deadline = time.time() + 30
     while "image" not in "|".join(page.evaluate(SOURCE_SIZES)) and time.time() < deadline: time.sleep(0.1)
