@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
 import sys
 import time

@@ -10,9 +10,7 @@ import html
 import io
 import logging
 import textwrap
-import time
 from dataclasses import fields
-from pathlib import Path
 
 import holoviews as hv
 import holoviews.plotting.bokeh  # noqa: F401  (registers the Bokeh backend's plot options)
@@ -27,7 +25,6 @@ from .explore import (SliceSpec, default_base, details_rows, metric_plot, point_
 from .learner import Learner
 from .metrics import record_columns
 from .models import COUPLING_NAMES, get_model
-from .persistence import RunExistsError, check_target, run_identity
 from .runner import RunController, RunnerBusy, RunRefused, build_potential, check_settings, learner_from_settings
 from .scores import SAMPLE_SCORES
 from .settings import PRESET_HELP, PRESETS, RunSettings, setting_label

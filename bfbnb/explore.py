@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 import holoviews as hv
 import numpy as np
 
-from .columns import columns_to_csv
 from .kernel import check_array
 from .learner import Learner
-from .metrics import record_columns
 
 # %% auto #0
 __all__ = ['SliceSpec', 'SliceMap', 'slice_map', 'default_base', 'point_details', 'uncertain_points', 'metric_plot',

@@ -21,7 +21,7 @@ from .metrics import (Metric, MCModelEvaluation, MissingContextError, NewDataSco
 from .models import COUPLING_NAMES
 from .network import NetworkConfig, build_ensemble, build_network, mc_mean, set_training_size
 from .oracle import Oracle, OracleResult, TruthOracle
-from .persistence import RunDirectoryError, check_target, damaged, export_saved_model, generator_state, read_run, restore_generator, write_run
+from .persistence import check_target, damaged, export_saved_model, generator_state, read_run, restore_generator, write_run
 from .plots import write_views
 from .potential import Potential
 from .sampling import convex_combinations, hop_distance_for_fraction, hop_sample, sample_sphere

@@ -9,7 +9,7 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ from .network import NetworkConfig
 from .oracle import Oracle
 from .persistence import RunExistsError, check_target, run_identity
 from .potential import Potential
-from .settings import PRESETS, RunSettings, setting_label
+from .settings import RunSettings, setting_label
 
 logger = logging.getLogger(__name__)
 
