@@ -70,11 +70,11 @@ class CertifyResult:
         from_cache = np.zeros(len(self), bool)
         return OracleResult(self.status != "not_bfb", self.upper_bound.copy(), self.status != "undecided", self.witnesses.copy(), from_cache, self.seconds)
 
-    def columns(self, coupling_names:list[str]) -> dict:
-        "Named columns for a CSV file: the couplings, status, the two bounds, the witness components."
+    def columns(self, coupling_names:list[str], field_names:list[str]) -> dict:
+        "Named columns for a CSV file: the couplings, status, the two bounds, the witness's field components (witness_phi0, ...)."
         columns = {name: self.lam[:, k] for k, name in enumerate(coupling_names)}
         columns.update(status=self.status, lower_bound=self.lower_bound, upper_bound=self.upper_bound)
-        columns.update({f"witness_{i}": self.witnesses[:, i] for i in range(self.witnesses.shape[1])})
+        columns.update({f"witness_{name}": self.witnesses[:, i] for i, name in enumerate(field_names)})
         return columns
 
 # %% ../nbs/04c_certify.ipynb #f94f0299
@@ -176,17 +176,18 @@ def _chunk_size(self, level:int) -> int:
     "Points per chunk: fewer for larger programmes."
     return max(1, min(256, 5_000 // self.program(level).num_gram))
 
-def _solve(self, lam:np.ndarray, level:int, progress=None, done:int=0, total:int=0) -> tuple[np.ndarray, np.ndarray]:
+def _solve(self, lam:np.ndarray, level:int, progress=None) -> tuple[np.ndarray, np.ndarray]:
     "The solver's t and Gram entries for every row of lam, chunk by chunk, here, in local processes or on Dask."
     size = _chunk_size(self, level)
     chunks = [lam[i:i + size] for i in range(0, len(lam), size)]
     bounds, grams = np.full(len(lam), np.nan), np.full((len(lam), self.program(level).num_gram), np.nan)
+    done = 0
     def put(index, part):
         nonlocal done
         start = index * size
         bounds[start:start + len(part[0])], grams[start:start + len(part[0])] = part
         done += len(part[0])
-        if progress is not None: progress(done, total)
+        if progress is not None: progress(level, done, len(lam))
     if self.client is not None:
         client, owned = connect(self.client)
         try:
@@ -218,7 +219,7 @@ Certifier._solve = _solve
 # %% ../nbs/04c_certify.ipynb #a0042798
 def certify(self, lam:np.ndarray, # [n, num_lam] coupling points (any scale: the sign of V does not depend on it)
             labels:OracleResult|None=None, # the oracle's labels of lam, if already known
-            progress=None) -> CertifyResult: # progress(done, total) after each chunk of solves
+            progress=None) -> CertifyResult: # progress(level, done, total) after each chunk of solves
     "Certify each point: 'bfb' with a checked sum-of-squares proof, 'not_bfb' with a witness, else 'undecided'."
     start = time.perf_counter()
     lam = np.atleast_2d(np.asarray(lam, np.float64))
@@ -228,10 +229,9 @@ def certify(self, lam:np.ndarray, # [n, num_lam] coupling points (any scale: the
     witnesses, upper = np.asarray(labels.witnesses, np.float64).copy(), np.asarray(labels.min_values, np.float64).copy()
     lower, certificates = np.full(len(lam), np.nan), []
     open_rows = np.flatnonzero(labels.labels)
-    total = len(open_rows)
     for level in range(self.max_level + 1):
         if not len(open_rows): break
-        bound, gram = self._solve(lam[open_rows], level, progress, total - len(open_rows), total)
+        bound, gram = self._solve(lam[open_rows], level, progress)
         found = SosCertificates(level, open_rows, bound, gram)
         proven = found.proven(self.potential, lam)
         certificates.append(found)
@@ -249,7 +249,7 @@ def certify(self, lam:np.ndarray, # [n, num_lam] coupling points (any scale: the
 def lower_bounds(self, lam:np.ndarray, progress=None) -> np.ndarray:
     "[n] the proven level-0 lower bound of min V on the unit sphere for every point, BFB or not."
     lam = np.atleast_2d(np.asarray(lam, np.float64))
-    bound, gram = self._solve(lam, 0, progress, 0, len(lam))
+    bound, gram = self._solve(lam, 0, progress)
     return SosCertificates(0, np.arange(len(lam)), bound, gram).proven(self.potential, lam)
 
 Certifier.certify, Certifier.lower_bounds = certify, lower_bounds

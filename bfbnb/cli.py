@@ -58,16 +58,33 @@ def run_demo(model:str="2hdm", # catalogue name
     return DemoSummary(model, entry.title, num_points, seed, fraction, kernel_seconds, truth_seconds)
 
 # %% ../nbs/90_cli.ipynb #b3513b83
-def _potential_for(model:str):
-    "The potential, exact truth (or None), catalogue name (or None) and physics coupling names for a catalogue name or a JSON file."
+def _potential_for(model:str, runs:bool=False):
+    "The potential, exact truth (or None), catalogue name (or None) and physics coupling names for a catalogue name, a JSON or text file, or (`runs`) a run directory."
     from bfbnb.potential import Potential
     if model in MODEL_NAMES:
         entry = get_model(model)
         return entry.potential, entry.truth, model, list(entry.coupling_names)
-    if Path(model).is_file():
-        potential = Potential.from_json(Path(model).read_text())
+    path = Path(model)
+    if runs and path.is_dir():
+        from bfbnb.learner import Learner
+        learner = Learner.load(path)
+        return learner.potential, learner.truth, learner.model_name, learner.coupling_names
+    if path.is_file():
+        text = path.read_text(encoding="utf-8-sig")
+        if text.lstrip().startswith("{"): potential = Potential.from_json(text)
+        else: potential = _text_potential(text, path)
         return potential, None, None, list(potential.lam_names)
-    raise ValueError(f"--model {model!r} is neither a catalogue model ({', '.join(MODEL_NAMES)}) nor a potential JSON file (Potential.to_json)")
+    raise ValueError(f"--model {model!r} is neither a catalogue model ({', '.join(MODEL_NAMES)}) nor a potential file (JSON from Potential.to_json, "
+                     "or the potential as text in phi0, phi1, ... and lam0, lam1, ...)" + (" nor a run directory" if runs else ""))
+
+def _text_potential(text:str, path:Path):
+    "A potential typed as text in phi0.. and lam0.. (parsed, never evaluated); the counts are the highest indices used."
+    from bfbnb.potential import Potential
+    import re
+    indices = {prefix: [int(i) for i in re.findall(rf"\b{prefix}(\d+)\b", text)] for prefix in ("phi", "lam")}
+    if not indices["phi"] or not indices["lam"]:
+        raise ValueError(f"{path}: the potential must be written in the field components phi0, phi1, ... and the couplings lam0, lam1, ...")
+    return Potential.from_text(text.strip(), max(indices["phi"]) + 1, max(indices["lam"]) + 1)
 
 def make_learner(model:str, settings:RunSettings|None=None):
     "A Learner for a catalogue model name or a potential JSON file, with `settings` (default: the tiny preset)."
@@ -208,6 +225,19 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("--restarts", type=int, default=100, help="minimisation starts per point (default 100)")
     label.add_argument("--seed", type=int, default=0, help="seed of the oracle (default 0)")
     label.add_argument("--force", action="store_true", help="replace --out if it exists")
+    certify = commands.add_parser("certify", help="prove coupling points from a CSV file BFB (sum of squares) or not (a witness)", epilog=_catalogue_help(), formatter_class=formatter)
+    certify.add_argument("points", help="CSV file of coupling points, one per line (header optional, see below)")
+    certify.add_argument("--model", default="2hdm", help=model_help.replace("a potential JSON file", "a run directory, or a potential file (JSON, or text in phi0.. and lam0..)") + " (default 2hdm)")
+    certify.add_argument("--out", required=True, help="CSV file to write: the couplings, status (bfb, not_bfb, undecided), lower_bound, upper_bound, the witness")
+    certify.add_argument("--proofs", help="also save every certificate and witness to this .npz file, for `bfbnb verify`")
+    certify.add_argument("--restarts", type=int, default=100, help="oracle minimisation starts per point (default 100)")
+    certify.add_argument("--seed", type=int, default=0, help="seed of the oracle (default 0)")
+    certify.add_argument("--max-level", type=int, default=1, choices=[0, 1], help="highest sum-of-squares level: 1 also tries |phi|^2 V on the points level 0 leaves open (default 1)")
+    certify.add_argument("--workers", type=int, default=None, help="local processes solving the programmes (default: one per CPU core)")
+    certify.add_argument("--client", default=None, help="solve on Dask instead: a scheduler address, 'local' or 'processes'")
+    certify.add_argument("--force", action="store_true", help="replace --out (and --proofs) if they exist")
+    verify = commands.add_parser("verify", help="re-check every proof in a file written by `certify --proofs`, without any solver")
+    verify.add_argument("proofs", help="the .npz file written by bfbnb certify --proofs")
     predict = commands.add_parser("predict", help="predict coupling points from a CSV file with a trained run")
     predict.add_argument("directory", help="the run directory written by train")
     predict.add_argument("points", help="CSV file of coupling points, one per line (header optional)")
@@ -233,7 +263,7 @@ def main(argv:list[str]|None=None) -> int:
 def _check_arguments(arguments):
     "Refuse invalid values with the rules of the settings dataclasses."
     from bfbnb.learner import LearnerConfig, check_count, check_setting
-    for flag, minimum in (("rounds", 1), ("num_points", 1), ("restarts", 1)):
+    for flag, minimum in (("rounds", 1), ("num_points", 1), ("restarts", 1), ("workers", 1)):
         if getattr(arguments, flag, None) is not None: check_count(getattr(arguments, flag), "--" + flag.replace("_", "-"), minimum)
     for flag in ("seed", "num_mc_samples"):
         if getattr(arguments, flag, None) is not None: check_setting(LearnerConfig, flag, getattr(arguments, flag), "--" + flag.replace("_", "-"))
@@ -271,6 +301,8 @@ def _dispatch(arguments) -> int:
         sys.stdout.write(f"bfbnb dashboard on http://{arguments.address}:{arguments.port}/ (Ctrl-C to stop)\n"); sys.stdout.flush()
         serve(arguments.port, arguments.address, show=arguments.show)
     elif arguments.command == "predict": _predict(arguments)
+    elif arguments.command == "certify": _certify(arguments)
+    elif arguments.command == "verify": return _verify(arguments)
     return 0
 
 def _predict(arguments):
@@ -289,3 +321,41 @@ def _predict(arguments):
     cut = "no uncertainty cut" if quantile >= 1 else f"uncertain: BALD above {threshold:.4g}, the {quantile:g} quantile over uniform points predicted BFB"
     sys.stdout.write(f"{len(points):,} points: {int(prediction['label'].sum()):,} predicted BFB (MC mean P(BFB) > 0.5), "
                      f"{int(uncertain.sum()):,} uncertain ({cut}); predictions are presumptions, not proofs\nwrote {arguments.out}\n")
+
+# %% ../nbs/90_cli.ipynb #e0c759e0
+def _certify(arguments):
+    from tqdm.auto import tqdm
+    from bfbnb.certify import Certifier
+    from bfbnb.oracle import Oracle
+    potential, _, _, names = _potential_for(arguments.model, runs=True)
+    points, columns = read_points(arguments.points, names, potential.lam_names)
+    check_output(arguments.out, arguments.force) # refuse before the work
+    if arguments.proofs: check_output(arguments.proofs, arguments.force)
+    bars = {}
+    def progress(level, done, total):
+        if level not in bars: bars[level] = tqdm(total=total, desc=f"sum-of-squares level {level}", unit="point", leave=True)
+        bars[level].update(done - bars[level].n)
+    with Certifier(potential, Oracle(potential, arguments.restarts, seed=arguments.seed), arguments.max_level, arguments.workers, arguments.client) as certifier:
+        try: result = certifier.certify(points, progress=progress)
+        finally:
+            for bar in bars.values(): bar.close()
+    columns_out = result.columns(columns, potential.phi_names)
+    write_columns(arguments.out, columns_out, arguments.force)
+    if arguments.proofs: result.save(check_output(arguments.proofs, arguments.force), potential)
+    sys.stdout.write(f"{result.summary()}\nbfb: proven by a sum-of-squares certificate, checked in float64; not_bfb: proven by the witness phi* "
+                     f"(V < 0 there); undecided: neither\nwrote {arguments.out}" + (f" and {arguments.proofs}" if arguments.proofs else "") + "\n")
+
+def _verify(arguments) -> int:
+    from bfbnb.certify import CertifyResult, verify
+    result, potential = CertifyResult.load(arguments.proofs)
+    supported = verify(result, potential)
+    wrong = np.flatnonzero(supported != result.status)
+    counts = result.counts()
+    if not len(wrong):
+        sys.stdout.write(f"{arguments.proofs}: all {counts['bfb']:,} sum-of-squares proofs and {counts['not_bfb']:,} witnesses hold "
+                         f"({counts['undecided']:,} points claim nothing)\n")
+        return 0
+    first = wrong[0]
+    sys.stdout.write(f"{arguments.proofs}: {len(wrong):,} of {len(result):,} stated proofs do NOT hold; the first is point {first + 1} "
+                     f"(stated {result.status[first]}, its stored proof supports {supported[first]})\n")
+    return 1

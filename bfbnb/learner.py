@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, replace
 import keras
 import numpy as np
 
+from .certify import Certifier
 from .metrics import (Metric, MCModelEvaluation, MissingContextError, NewDataScore, PoolScore, RoundContext, metric_from_dict,
                            UnlabelledDeltaF, ValidationFScore)
 from .models import COUPLING_NAMES
@@ -31,8 +32,8 @@ from .witness import build_witness_network, witness_directions, witness_layer
 logger = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['logger', 'NETWORK_KINDS', 'UNCERTAIN_KEPT', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig', 'NetworkSpec',
-           'check_setting', 'check_count', 'RoundRecord', 'LabelledData', 'Learner']
+__all__ = ['logger', 'NETWORK_KINDS', 'VALIDATION_SOURCES', 'UNCERTAIN_KEPT', 'SOURCES', 'DEFAULT_METRICS', 'LearnerConfig',
+           'NetworkSpec', 'check_setting', 'check_count', 'RoundRecord', 'LabelledData', 'Learner']
 
 # %% ../nbs/08_learner.ipynb #f29a2c46
 @dataclass
@@ -60,11 +61,14 @@ class LearnerConfig:
     from_scratch: bool = True # retrain a fresh network every round
     full_train_interval: int = 1 # warm-started rounds train on new data only, except every this many rounds
     use_truth: bool = False # label with the exact truth instead of the oracle (for studies)
+    validation: str = "auto" # validation labels, one of VALIDATION_SOURCES: the exact truth when known (auto), the oracle, or certified proofs
+    certify: bool = False # prove the oracle's BFB labels by sum of squares (bfbnb.certify); the ones it cannot prove stay presumed
     seed: int = 0
 
     def __post_init__(self): _check_fields(self, _CONFIG_RULES)
 
 NETWORK_KINDS = ("mc_dropout", "ensemble")
+VALIDATION_SOURCES = ("auto", "truth", "oracle", "certified") # certified: witnesses and sum-of-squares proofs, undecided points left out
 
 @dataclass
 class NetworkSpec:
@@ -110,7 +114,8 @@ _CONFIG_RULES = {
     "center_score": _named(lambda v: v is None or _score_ok(v), "None or a score name"),
     "num_mc_samples": _count(2), "epochs": _count(1), "patience": _count(1), "train_batch_size": _count(1),
     "learning_rate": _real(0, 1, closed_low=False), "witness_negatives": _real(0, 100), "reduce_lr_patience": _count(0), "from_scratch": _flag(),
-    "full_train_interval": _count(1), "use_truth": _flag(), "seed": _count(0)}
+    "full_train_interval": _count(1), "use_truth": _flag(), "seed": _count(0), "certify": _flag(),
+    "validation": (lambda v: v in VALIDATION_SOURCES, "one of " + ", ".join(VALIDATION_SOURCES))}
 _NETWORK_RULES = {"num_layers": _count(1), "units": _count(1), "num_witness_directions": _count(0), "witness_dropout": _real(0, 1, closed_high=False),
                   "kind": (lambda v: v in NETWORK_KINDS, "one of " + ", ".join(NETWORK_KINDS))}
 
@@ -210,10 +215,13 @@ class Learner:
         self.oracle = oracle if oracle is not None else Oracle(potential, seed=self.config.seed)
         self.truth = truth
         if self.config.use_truth and truth is None: raise ValueError("use_truth needs an exact truth function")
+        if self.config.validation == "truth" and truth is None: raise ValueError("LearnerConfig.validation = 'truth' needs an exact truth function; this potential has none: use 'certified' or 'oracle'")
         self.metrics = {m.name: m for m in (metrics if metrics is not None else [cls() for cls in DEFAULT_METRICS])}
         self.rng = np.random.default_rng(self.config.seed)
         self.model, self.train, self.validation, self.unlabelled = None, None, None, None
         self.validation_source, self.records, self.num_labels, self._rebuild = None, [], 0, False
+        self.validation_undecided = 0 # certified validation: points neither side could prove, left out of the validation set
+        self._certifier = None
         self.model_name = model_name
         self._skipped = set() # metrics that could not run, each reported once
         self.run_id = uuid.uuid4().hex # identity of this run: a run directory is only ever overwritten by the run it holds
@@ -226,9 +234,19 @@ class Learner:
         "Physics names of the couplings in order: the catalogue's (lambda1 ... for the 2HDM), else the potential's own."
         return list(COUPLING_NAMES.get(self.model_name) or self.potential.lam_names)
 
+    @property
+    def certifier(self) -> Certifier:
+        "The run's sum-of-squares certifier (bfbnb.certify), built on first use; it re-labels with this run's oracle settings."
+        if self._certifier is None: self._certifier = Certifier(self.potential, self.oracle if isinstance(self.oracle, Oracle) else None)
+        return self._certifier
+
     def _label(self, x) -> OracleResult:
         if self.config.use_truth: return TruthOracle(_TruthModel(self.truth, self.potential)).label(x)
-        return self.oracle.label(x)
+        result = self.oracle.label(x)
+        if not self.config.certify: return result
+        certified = self.certifier.certify(x, labels=result).labels() # certain on both sides where proven
+        certified.from_cache, certified.seconds = result.from_cache, result.seconds + certified.seconds
+        return certified
 
     def step(self, on_epoch=None) -> RoundRecord:
         "Run one round (round 0: initial data and training) and return its record; `on_epoch(epoch, loss)` sees training live."
@@ -318,15 +336,20 @@ def _initial_data(self, timings):
     clock = time.perf_counter()
     self.train = LabelledData.from_result(initial, self._label(initial), "initial")
     self.num_labels = len(initial)
-    if self.truth is not None:
-        self.validation, self.validation_source = LabelledData.from_result(validation, TruthOracle(_TruthModel(self.truth, self.potential)).label(validation), "initial"), "truth"
-    else: self.validation, self.validation_source = LabelledData.from_result(validation, self._label(validation), "initial"), "oracle"
+    source = config.validation if config.validation != "auto" else ("truth" if self.truth is not None else "oracle")
+    if source == "truth": labels = TruthOracle(_TruthModel(self.truth, self.potential)).label(validation)
+    elif source == "oracle": labels = self._label(validation)
+    else: # certified: only proven labels; the undecided points are counted and left out
+        result = self.certifier.certify(validation, labels=self.oracle.label(validation) if isinstance(self.oracle, Oracle) else None)
+        proven = result.status != "undecided"
+        labels, validation, self.validation_undecided = result.labels().take(proven), validation[proven], int((~proven).sum())
+    self.validation, self.validation_source = LabelledData.from_result(validation, labels, "initial"), source
     timings["labelling"] = time.perf_counter() - clock
     return self.train
 
 Learner._initial_data = _initial_data
 
-# %% ../nbs/08_learner.ipynb #676fff6d
+# %% ../nbs/08_learner.ipynb #2ded4c0b
 def _hop_distance(self) -> float:
     "The configured hop angle, or the cap angle of the training set's BFB fraction."
     return self.config.hop_distance or hop_distance_for_fraction(float(np.clip(self.train.labels.mean(), 1e-4, 0.5)), self.potential.num_lam)
@@ -363,7 +386,7 @@ def _acquire(self, timings):
 
 Learner._hop_distance, Learner._acquire = _hop_distance, _acquire
 
-# %% ../nbs/08_learner.ipynb #c3f7ee0b
+# %% ../nbs/08_learner.ipynb #8639dc6c
 def _rebalance(self):
     "Add convex combinations of training BFB points until their fraction reaches min_bfb_fraction."
     labels = self.train.labels
@@ -416,7 +439,7 @@ def _add_witness_negatives(self, num_new:int):
 Learner._rebalance, Learner._fit = _rebalance, _fit
 Learner._add_witness_negatives = _add_witness_negatives
 
-# %% ../nbs/08_learner.ipynb #bd5dd126
+# %% ../nbs/08_learner.ipynb #23069287
 @contextlib.contextmanager
 def _untouched(self):
     "Inside, look at the run as much as you like; on leaving, its generators, dropout noise and oracle cache are as they were."
@@ -500,7 +523,7 @@ Learner.snapshot = _snapshot
 Learner.set_prior_length_scale, Learner.add_metrics, Learner.redefine_model = _set_prior_length_scale, _add_metrics, _redefine_model
 Learner.retrain = _retrain
 
-# %% ../nbs/08_learner.ipynb #95c88b18
+# %% ../nbs/08_learner.ipynb #c67e5335
 def _state_dict(self) -> dict:
     "The run as plain data (plus the Keras network and the oracle) for bfbnb.persistence.write_run."
     network = self.network
@@ -511,6 +534,7 @@ def _state_dict(self) -> dict:
                        "network": {"num_layers": network.num_layers, "units": network.units, "config": asdict(network.config),
                                    "num_witness_directions": network.num_witness_directions, "witness_dropout": network.witness_dropout, "kind": network.kind},
                        "rng": generator_state(self.rng), "num_labels": self.num_labels, "validation_source": self.validation_source,
+                       "validation_undecided": self.validation_undecided,
                        "round_index": self.round_index, "model_name": self.model_name}}
 
 def _from_state(cls, state:dict, truth=None) -> Learner:
@@ -529,6 +553,7 @@ def _from_state(cls, state:dict, truth=None) -> Learner:
                   model_name=config.get("model_name"))
     learner.run_id, learner.rng = state["run_id"], restore_generator(run_state, str(where))
     learner.num_labels, learner.validation_source, learner.unlabelled, learner.model = num_labels, validation_source, state["unlabelled"], state["model"]
+    learner.validation_undecided = int(config.get("validation_undecided", 0))
     learner.train, learner.validation = (None if state[name] is None else LabelledData(**state[name]) for name in ("train", "validation"))
     try: learner.metrics = {m.name: m for m in (metric_from_dict(d) for d in state["metrics"])}
     except (ValueError, TypeError, KeyError, AttributeError) as error: raise damaged(path / "metrics.json", f"invalid metric ({type(error).__name__}: {error})") from None

@@ -67,6 +67,10 @@ class OracleResult:
         return (f"{len(self):,} points: {int(self.labels.sum()):,} BFB, {int(self.certain.sum()):,} certain, "
                 f"{int(self.from_cache.sum()):,} from the witness cache, {self.labels_per_second:,.0f} labels/s")
 
+    def take(self, rows) -> OracleResult:
+        "The labels of `rows` (indices or a boolean mask) only."
+        return OracleResult(self.labels[rows], self.min_values[rows], self.certain[rows], self.witnesses[rows], self.from_cache[rows], self.seconds)
+
     @classmethod
     def empty(cls, num_points:int, num_phi:int) -> OracleResult:
         "A result with no labels yet: presumed BFB, unknown minimum, no witnesses."

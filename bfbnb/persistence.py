@@ -246,6 +246,16 @@ EXPORT_SNIPPET = """Trained bfbnb classifier (TensorFlow SavedModel). P(bounded 
 
 Couplings are used through their direction only (each row is projected onto the unit sphere).
 Coupling order: {names}
+
+The network's answers are presumptions. To prove the points a scan keeps (a sum-of-squares certificate
+for each BFB one, a witness phi* with V(phi*) < 0 for each other one), write them to a CSV file whose
+header names the couplings above, and run, with the run directory this network was exported from:
+
+    bfbnb certify kept.csv --model RUN_DIRECTORY --out certified.csv --proofs proofs.npz
+    bfbnb verify proofs.npz          # anyone can re-check every proof, without a solver
+
+(in Python: bfbnb.certify.Certifier(potential).certify(points)). Points that neither side proves are
+reported as undecided, with the two bounds of min V on the unit sphere.
 """
 
 def export_saved_model(model, directory, names:list[str]|None=None) -> Path:

@@ -10,13 +10,14 @@ from dataclasses import asdict, dataclass, field, fields
 from .models import MODEL_NAMES
 
 # %% auto #0
-__all__ = ['SETTING_GROUPS', 'SETTING_TARGETS', 'NETWORK_KINDS', 'SCORE_NAMES', 'SELECTION_METHODS', 'PRESETS', 'PRESET_HELP',
-           'setting', 'RunSettings', 'setting_label']
+__all__ = ['SETTING_GROUPS', 'SETTING_TARGETS', 'NETWORK_KINDS', 'VALIDATION_SOURCES', 'SCORE_NAMES', 'SELECTION_METHODS',
+           'PRESETS', 'PRESET_HELP', 'setting', 'RunSettings', 'setting_label']
 
 # %% ../nbs/07b_settings.ipynb #b1e50662
 SETTING_GROUPS = ("potential", "basic", "advanced")
 SETTING_TARGETS = ("potential", "run", "config", "network", "network_config", "oracle")
 NETWORK_KINDS = ("mc_dropout", "ensemble") # bfbnb.learner.NETWORK_KINDS
+VALIDATION_SOURCES = ("auto", "truth", "oracle", "certified") # bfbnb.learner.VALIDATION_SOURCES
 
 SCORE_NAMES = ("bald", "max_entropy", "variation_ratios", "predictive_variance", "qbdc", "least_confidence", "margin", "random") # bfbnb.scores.SCORES
 SELECTION_METHODS = ("top_k", "power", "softmax", "soft_rank") # bfbnb.scores.SELECTION_METHODS
@@ -38,6 +39,10 @@ class RunSettings:
     seed: int = setting(0, "seed of the run's generators (numpy and Keras): same seed, same run", "basic", "config")
     initial_size: int = setting(3000, "uniform points labelled by the oracle before the first training")
     validation_size: int = setting(5000, "validation points, labelled by the exact truth when the model has one")
+    validation: str = setting("auto", "validation labels: the exact truth when known (auto), the oracle (BFB presumed), or certified "
+                              "(witnesses and sum-of-squares proofs; undecided points left out)", choices=VALIDATION_SOURCES, label="Validation labels")
+    certify: bool = setting(False, "prove the oracle's BFB labels by sum of squares as well (bfbnb.certify); the ones it cannot prove stay presumed",
+                            label="Certify BFB labels")
     batch_size: int = setting(100, "points the oracle labels per batch")
     num_batches: int = setting(2, "batches per round")
     pool_factor: int = setting(20, "candidates scored per selected point")
