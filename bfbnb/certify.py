@@ -159,6 +159,8 @@ class Certifier:
         if level not in self._programs: self._programs[level] = SosProgram.build(self.potential.exponents, self.potential.coefficients, level)
         return self._programs[level]
 
+    workers_started = property(lambda self: self._pool is not None, doc="Whether local worker processes are running (they start only for long jobs).")
+
     def close(self):
         "Stop the worker processes, if any were started (they also stop when the certifier is garbage-collected)."
         if self._pool is not None: self._pool.shutdown(cancel_futures=True); self._pool = None

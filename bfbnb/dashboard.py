@@ -20,8 +20,8 @@ import param
 import sympy as sp
 
 from .columns import columns_to_csv
-from .explore import (SliceSpec, default_base, details_rows, metric_plot, point_details, slice_map, slice_plot,
-                           uncertain_points)
+from .explore import (SliceSpec, certify_points, default_base, details_rows, metric_plot, point_details, slice_map,
+                           slice_plot, uncertain_points)
 from .learner import Learner
 from .metrics import record_columns
 from .models import COUPLING_NAMES, get_model
@@ -331,6 +331,9 @@ class ExplorerView(pn.viewable.Viewer):
         self.message = pn.pane.Markdown("", css_classes=["bfbnb-explorer-message"])
         self.table = pn.pane.DataFrame(None, index=False, max_rows=20, float_format="{:.4g}".format)
         self.download = pn.widgets.FileDownload(callback=self._csv, filename="uncertain_points.csv", label="Download CSV", disabled=True)
+        self.certify = _button("Certify these points", "default", self.certify_table, disabled=True)
+        self.certify_message = pn.pane.Markdown("", css_classes=["bfbnb-certify-message"])
+        self.certifying = None # the future of a table being certified
         self.executor, self.future = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="bfbnb-map"), None
         self.tap = hv.streams.Tap(x=None, y=None)
         self.tap.add_subscriber(self._tapped)
@@ -372,8 +375,35 @@ class ExplorerView(pn.viewable.Viewer):
         if wait: concurrent.futures.wait([self.future])
         return self.poll() if wait else True
 
+    def certify_table(self, wait:bool=False) -> bool:
+        "Certify the uncertain-points table on the worker thread (`wait`: finish here); False with a message if it cannot."
+        if self.table_columns is None or not len(self.table_columns["score"]): self.certify_message.object = "Draw a map first: it lists the points."; return False
+        if self.certifying is not None and not self.certifying.done(): return False
+        look, columns = self.classifier, self.table_columns
+        self.certifying = self.executor.submit(certify_points, look, columns)
+        self.certify.disabled = True
+        self.certify_message.object = f"Certifying {len(columns['score'])} points (sum of squares; witnesses)..."
+        if wait: concurrent.futures.wait([self.certifying]); self.poll()
+        return True
+
+    def _poll_certificates(self):
+        if self.certifying is None or not self.certifying.done(): return
+        future, self.certifying = self.certifying, None
+        self.certify.disabled = False
+        try: table = future.result()
+        except Exception as error:
+            logger.exception("certifying the table failed")
+            self.certify_message.object = f"**Cannot certify:** {type(error).__name__}: {error}"
+            return
+        import pandas as pd
+        self.table_columns, self.table.object = table, pd.DataFrame(table)
+        status = list(table["status"])
+        self.certify_message.object = (f"Certified: {status.count('bfb')} proven BFB (sum of squares), {status.count('not_bfb')} proven not BFB (witness), "
+                                       f"{status.count('undecided')} undecided. The CSV has the status and both bounds of min V.")
+
     def poll(self) -> bool:
-        "Put a finished map on the page (call on the session's thread); True when one was shown."
+        "Put a finished map (and a certified table) on the page (call on the session's thread); True when a map was shown."
+        self._poll_certificates()
         if self.future is None or not self.future.done(): return False
         future, self.future = self.future, None
         self.draw.disabled, self.plot.loading = False, False
@@ -390,7 +420,8 @@ class ExplorerView(pn.viewable.Viewer):
         import pandas as pd
         self.table_columns = table
         self.table.object = pd.DataFrame(table)
-        self.download.disabled = len(table["score"]) == 0
+        self.download.disabled = self.certify.disabled = len(table["score"]) == 0
+        self.certify_message.object = ""
         wrong = f"{int(smap.misclassified.sum())} of {smap.misclassified.size} grid points misclassified (exact truth)" if smap.truth is not None else "no exact truth for this model"
         self.message.object = f"Map drawn (round {look.round_index - 1}): {wrong}."
         return True
@@ -410,7 +441,8 @@ class ExplorerView(pn.viewable.Viewer):
     def __panel__(self):
         controls = pn.Column("### Uncertain-region explorer", self.x_axis, self.y_axis, self.x_range, self.y_range, self.base, self.resolution,
                              self.score, self.draw, self.message, width=360)
-        return pn.Row(controls, pn.Column(self.plot, "#### Clicked point", self.details, "#### Most uncertain points of the last pool", self.table, self.download))
+        return pn.Row(controls, pn.Column(self.plot, "#### Clicked point", self.details, "#### Most uncertain points of the last pool", self.table,
+                                          pn.Row(self.download, self.certify), self.certify_message))
 
 # %% ../nbs/11_dashboard.ipynb #7a7d1a1b
 class App(pn.viewable.Viewer):

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 import holoviews as hv
 import numpy as np
 
+from .certify import Certifier
 from .kernel import check_array
 from .learner import Learner
+from .oracle import Oracle
 
 # %% auto #0
-__all__ = ['SliceSpec', 'SliceMap', 'slice_map', 'default_base', 'point_details', 'uncertain_points', 'metric_plot',
-           'details_rows', 'slice_plot']
+__all__ = ['CERTIFICATE_WORDS', 'SliceSpec', 'SliceMap', 'slice_map', 'default_base', 'point_details', 'certify_points',
+           'uncertain_points', 'metric_plot', 'details_rows', 'slice_plot']
 
 # %% ../nbs/09a_explore.ipynb #9a2ade26
 @dataclass
@@ -92,14 +94,29 @@ def point_details(learner:Learner, lam, score:str="bald", num_mc_samples:int|Non
     "Prediction, uncertainty, oracle label, minimum V and witness of one coupling point."
     lam = check_array(np.asarray(lam, np.float64).reshape(1, -1), "lam", learner.potential.num_lam, "couplings")
     prediction = learner.predict(lam, num_mc_samples, scores=(score,))
-    with learner.untouched(): label = learner.oracle.label(lam) # a look: the oracle's generator and witness cache stay as they were
+    with learner.untouched(): # a look: the oracle's generator and witness cache stay as they were
+        label = learner.oracle.label(lam)
+        certificate = _certifier(learner).certify(lam, labels=label) if isinstance(learner.oracle, Oracle) else None
     witness = label.witnesses[0]
     details = {"couplings": dict(zip(learner.coupling_names, map(float, lam[0]))), "probability": float(prediction["probability"][0]),
                "predicted_bfb": bool(prediction["label"][0]), score: float(prediction[score][0]), "oracle_bfb": bool(label.labels[0]),
                "certain": bool(label.certain[0]), "min_value": float(label.min_values[0]),
                "witness": None if np.isnan(witness).any() else dict(zip(learner.potential.phi_names, map(float, witness)))}
+    if certificate is not None:
+        details["certificate"] = {"status": str(certificate.status[0]), "lower_bound": float(certificate.lower_bound[0]), "upper_bound": float(certificate.upper_bound[0])}
     if learner.truth is not None: details["truth_bfb"] = bool(np.asarray(learner.truth(lam))[0])
     return details
+
+def _certifier(learner:Learner) -> Certifier:
+    "A certifier for a look at `learner` (in this process: a look certifies a point or a table)."
+    return Certifier(learner.potential, learner.oracle, num_workers=1)
+
+def certify_points(learner:Learner, columns:dict) -> dict:
+    "The table `columns` (couplings by physics name, then anything) with each point's status, lower_bound and upper_bound (bfbnb.certify)."
+    points = np.stack([np.asarray(columns[name], np.float64) for name in learner.coupling_names], axis=1).reshape(-1, learner.potential.num_lam)
+    with learner.untouched(): result = _certifier(learner).certify(points) if len(points) else None
+    if result is None: return {**columns, "status": np.zeros(0, object), "lower_bound": np.zeros(0), "upper_bound": np.zeros(0)}
+    return {**columns, "status": result.status, "lower_bound": result.lower_bound, "upper_bound": result.upper_bound}
 
 def uncertain_points(learner:Learner, num_points:int=20) -> dict:
     "The `num_points` highest-scored candidates of the last round's last batch (kept in its record), as columns (couplings..., score)."
@@ -130,17 +147,26 @@ def metric_plot(columns:dict, series:dict, x:str="labels", title:str="", ylabel:
     options = dict(framewise=True, padding=0.1) # each new point widens both ranges (without framewise they stay at the first frame's)
     return hv.Overlay(curves).relabel(title).opts(hv.opts.Curve(**options), hv.opts.Scatter(size=6, **options), hv.opts.Overlay(legend_position="bottom"))
 
+CERTIFICATE_WORDS = {"bfb": "BFB, proven by a sum-of-squares certificate", "not_bfb": "not BFB, proven by the witness phi*",
+                     "undecided": "undecided: neither a sum-of-squares certificate nor a witness"}
+
 def details_rows(details:dict) -> list[tuple[str, str]]:
     "The details of a point as (quantity, value) rows for people: physics names, 4 significant digits, the witness as a vector."
     number = lambda v: f"{v:.4g}"
     verdict = lambda bfb: "BFB" if bfb else "not BFB"
     rows = [(name, number(value)) for name, value in details["couplings"].items()]
-    score = next(key for key in details if key not in {"couplings", "probability", "predicted_bfb", "oracle_bfb", "certain", "min_value", "witness", "truth_bfb"})
+    score = next(key for key in details if key not in {"couplings", "probability", "predicted_bfb", "oracle_bfb", "certain", "min_value", "witness",
+                                                          "truth_bfb", "certificate"})
     rows += [("P(BFB), network", number(details["probability"])), ("network says", verdict(details["predicted_bfb"]) + " (a presumption)"),
              (f"uncertainty ({score})", number(details[score])),
              ("oracle says", verdict(details["oracle_bfb"]) + (" (proven by the witness)" if details["certain"] and not details["oracle_bfb"] else " (presumed: no negative V found)")),
              ("lowest V on the field sphere", number(details["min_value"]))]
     if details["witness"] is not None: rows.append(("witness phi*", "(" + ", ".join(number(v) for v in details["witness"].values()) + ")"))
+    if "certificate" in details:
+        certificate = details["certificate"]
+        rows.append(("certificate", CERTIFICATE_WORDS[certificate["status"]]))
+        lower, upper = certificate["lower_bound"], certificate["upper_bound"]
+        rows.append(("min V on the field sphere", f"at most {number(upper)} (found)" if np.isnan(lower) else f"between {number(lower)} (proven) and {number(upper)} (found)"))
     if "truth_bfb" in details: rows.append(("exact condition", verdict(details["truth_bfb"])))
     return rows
 

@@ -280,6 +280,15 @@ def test_dashboard_end_to_end(server, page):
     assert significant and max(significant) <= 4, ("numbers are shown with 4 significant digits", table)
     assert not page.locator(".bk-btn", has_text="Download CSV").first.is_disabled()
     _shot(page, "6_clicked_point")
+    assert "certificate" in table and "min V on the field sphere" in table, table  # the clicked point's proof status and bounds
+
+    page.get_by_role("button", name="Certify these points").click()
+    page.locator(".bfbnb-certify-message").get_by_text("Certified:").wait_for(timeout=120_000)
+    message = _text(page.locator(".bfbnb-certify-message"))
+    assert re.search(r"\d+ proven BFB .* \d+ proven not BFB .* \d+ undecided", message), message
+    page.get_by_text("lower_bound").first.wait_for(timeout=10_000)  # the table gained the status and both bounds
+    time.sleep(0.3)
+    _shot(page, "7_certified_table")
     line = f"page load: {load_seconds:.2f} s; Start -> first live metric point (tiny 2HDM round 0, 1 session): {first_point_seconds:.1f} s"
     print("\n" + line)
     with (OUTPUT / "timings.txt").open("a") as timings: timings.write(line + "\n")
