@@ -4,7 +4,7 @@
 
 For each model, three sets: (a) uniform BFB points, (b) BFB points near the boundary (bisected arcs between
 BFB and non-BFB points, hopped 0.02 rad around it), (c) uniform non-BFB points. "BFB" is the exact truth
-where the model has one (2HDM, inert 2HDM, custodial GM), else the presumption of a 300-restart oracle
+where the model has one (2HDM, inert 2HDM, custodial GM), else the presumption of a 100-restart oracle
 (marked "oracle"). (a) and (b) are certified with the 100-restart oracle's labels passed in, so the time is
 the sum-of-squares part (level 0, level 1 on what level 0 leaves open, verification, re-labelling of the
 rest); certificates/s = points / that time, whole batches on --workers local processes. On (c) the level-0
@@ -31,7 +31,7 @@ def _draw(condition, num_points, dim, rng, want):
     "num_points uniform points on the sphere for which condition(points) == want."
     kept, drawn = [], 0
     while sum(map(len, kept)) < num_points and drawn < 20_000_000:
-        pool = sample_sphere(100_000, dim, rng); drawn += len(pool)
+        pool = sample_sphere(20_000, dim, rng); drawn += len(pool)
         kept.append(pool[condition(pool) == want])
     return np.concatenate(kept)[:num_points]
 
@@ -49,13 +49,13 @@ def main():
     for name in arguments.models:
         model = get_model(name)
         potential, dim = model.potential, model.potential.num_lam
-        judge = Oracle(potential, 300, seed=arguments.seed + 1)
+        judge = Oracle(potential, 100, seed=arguments.seed + 1)
         truth = model.truth if model.truth is not None else (lambda x: judge.label(x).labels)
         kind = "exact" if model.truth is not None else "oracle"
         oracle = Oracle(potential, 100, seed=arguments.seed)
         with Certifier(potential, oracle, num_workers=arguments.workers) as certifier:
             certifier.certify(_draw(truth, 8, dim, rng, True)) # start the programmes (and, if needed, the worker processes) outside the timing
-            near = sample_near_boundary(truth, dim, 4 * arguments.num_points, rng, pool_size=20_000)
+            near = sample_near_boundary(truth, dim, 4 * arguments.num_points, rng, num_centers=500, pool_size=20_000)
             sets = {"uniform BFB": _draw(truth, arguments.num_points, dim, rng, True),
                     "boundary BFB": near[truth(near)][:arguments.num_points]}
             for label, points in sets.items():
@@ -79,6 +79,7 @@ def main():
             wrong = int((bounds > 0).sum() + ((result.status == "bfb") & ~truth(points)).sum()) if kind == "exact" else int((bounds > 0).sum())
             print(f"{name:<16}{'uniform non':<14}{len(points):>7}{c['bfb']:>7}{c['not_bfb']:>8}{c['undecided']:>7}{wrong:>6}{'-':>9}"
                   f"{len(points) / seconds:>9.1f}{seconds:>9.1f}  {kind} (level-0 bounds of every point: {int((bounds > 0).sum())} positive)", flush=True)
+    if not arguments.validation_size: return
     model = get_model("3hdm_z2z2")
     points = sample_sphere(arguments.validation_size, model.potential.num_lam, rng)
     start = time.perf_counter()
