@@ -308,7 +308,7 @@ class LiveView(pn.viewable.Viewer):
 
     def __panel__(self):
         return pn.Column("### Live metrics", pn.Row("metrics against:", self.x_axis),
-                         pn.GridBox(*[pn.pane.HoloViews(plot, backend="bokeh") for plot in self.plots], ncols=2))
+                         pn.GridBox(*[pn.pane.HoloViews(plot, backend="bokeh", linked_axes=False) for plot in self.plots], ncols=2)) # each plot keeps its own axes
 
 # %% ../nbs/11_dashboard.ipynb #e5bec092
 def _details_html(details:dict) -> str:

@@ -113,7 +113,7 @@ FIGURES = """() => {
   const field = (spec) => (spec && typeof spec === 'object' && 'field' in spec) ? spec.field : null;
   for (const doc of Bokeh.documents) for (const model of doc._all_models.values()) {
     if (model.type !== 'Figure' && model.type !== 'Plot') continue;
-    const figure = {title: model.title ? model.title.text : '', x_range: [model.x_range.start, model.x_range.end],
+    const figure = {title: model.title ? model.title.text : '', x_range: [model.x_range.start, model.x_range.end], x_range_id: model.x_range.id,
                     y_range: [model.y_range.start, model.y_range.end], categorical: model.x_range.type === 'FactorRange', image: false, xs: [], ys: []};
     for (const renderer of model.renderers) {
       if (renderer.type !== 'GlyphRenderer' || !renderer.visible) continue;
@@ -146,6 +146,10 @@ def _check_figures_show_their_data(page, titles):
         assert x0 - tolerance <= min(figure["xs"]) and max(figure["xs"]) <= x1 + tolerance, figure
         assert y0 - tolerance <= min(figure["ys"]) and max(figure["ys"]) <= y1 + tolerance, figure
     return figures
+
+
+LIVE_TITLES = ["F1 on the validation set", "Delta F: estimated F1 change per round", "BALD score of the candidate pool", "Oracle speed",
+               "Training loss, current round", "Wall time per round, by phase"]
 
 
 def _visible_canvases(page, min_width=200, min_height=200):
@@ -240,6 +244,8 @@ def test_dashboard_end_to_end(server, page):
     page.mouse.move(5, 5)
     _shot(page, "4_two_rounds")
     figures = _check_figures_show_their_data(page, ["F1 on the validation set", "BALD score of the candidate pool", "Oracle speed", "Training loss, current round"])
+    live = [f for f in figures if f["title"] in LIVE_TITLES]
+    assert len(live) == len(LIVE_TITLES) and len({f["x_range_id"] for f in live}) == len(live), "each live plot keeps its own x axis (linked, one plot's range hides another's points)"
     canvases = [c for c in page.locator("canvas").all() if c.is_visible() and (c.bounding_box() or {}).get("width", 0) >= 200]
     assert canvases, "no plot canvas visible"
     f1 = min(canvases, key=lambda c: (round(c.bounding_box()["y"]), c.bounding_box()["x"]))  # the first live plot (top left of the grid): F1
