@@ -16,6 +16,7 @@ import numpy as np
 
 from .columns import check_output, write_columns
 from .models import COUPLING_NAMES, MODEL_NAMES, get_model
+from .multiplets import is_multiplet_text, multiplet_potential
 from .sampling import sample_sphere
 from .settings import PRESET_HELP, PRESETS, RunSettings
 
@@ -72,10 +73,11 @@ def _potential_for(model:str, runs:bool=False):
     if path.is_file():
         text = path.read_text(encoding="utf-8-sig")
         if text.lstrip().startswith("{"): potential = Potential.from_json(text)
+        elif is_multiplet_text(text): potential = multiplet_potential(text)
         else: potential = _text_potential(text, path)
         return potential, None, None, list(potential.lam_names)
     raise ValueError(f"--model {model!r} is neither a catalogue model ({', '.join(MODEL_NAMES)}) nor a potential file (JSON from Potential.to_json, "
-                     "or the potential as text in phi0, phi1, ... and lam0, lam1, ...)" + (" nor a run directory" if runs else ""))
+                     "multiplet notation starting 'fields:', or text in phi0, phi1, ... and lam0, lam1, ...)" + (" nor a run directory" if runs else ""))
 
 def _text_potential(text:str, path:Path):
     "A potential typed as text in phi0.. and lam0.. (parsed, never evaluated); the counts are the highest indices used."
@@ -104,7 +106,8 @@ def _setting_flags(parser) -> None:
 def _train_settings(arguments) -> RunSettings:
     "The preset with the flags given on top, each checked by its rule in the words of its flag."
     from bfbnb.runner import check_run_setting
-    given = {f.name: getattr(arguments, f.name) for f in fields(RunSettings) if getattr(arguments, f.name, None) is not None}
+    given = {f.name: getattr(arguments, f.name) for f in fields(RunSettings) # --model names the potential itself (a catalogue name or a file)
+             if f.metadata["group"] != "potential" and getattr(arguments, f.name, None) is not None}
     for name, value in given.items(): check_run_setting(name, value, "--" + name.replace("_", "-"))
     return RunSettings.preset(arguments.preset, **given)
 
@@ -125,7 +128,7 @@ def _run_rounds(learner, rounds:int, out, force:bool=False) -> None:
             phases = ", ".join(f"{phase} {seconds:.1f}s" for phase, seconds in record.timings.items())
             bar.write(f"round {record.round_index}: {record.num_labels:,} labels ({phases})\n" + "".join(f"  {m}\n" for m in record.messages), file=sys.stdout, end="")
             bar.update(1); bar.set_postfix(labels=f"{record.num_labels:,}")
-    sys.stdout.write(f"run saved in {target} ({learner.round_index} rounds, {learner.num_labels:,} labels, {time.perf_counter() - started:.0f} s); "
+    sys.stdout.write(f"run saved in {target} ({learner.round_index} round{'' if learner.round_index == 1 else 's'}, {learner.num_labels:,} labels, {time.perf_counter() - started:.0f} s); "
                      f"continue it with: bfbnb resume {target} --rounds N\n")
 
 # %% ../nbs/90_cli.ipynb #78a02852
@@ -203,13 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog=_catalogue_help(), formatter_class=formatter)
     parser.add_argument("--verbose", action="store_true", help="show TensorFlow's start-up messages and log progress")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    model_help = "a catalogue model (see below) or a potential JSON file written by Potential.to_json"
+    model_help = "a catalogue model (see below) or a potential file: multiplet notation ('fields: H1, H2 doublet ...'), or JSON written by Potential.to_json"
     demo = commands.add_parser("demo", help="sample a catalogue model and report its exact BFB fraction", epilog=_catalogue_help(), formatter_class=formatter)
     demo.add_argument("--model", default="2hdm", choices=MODEL_NAMES, help="catalogue model (default 2hdm)")
     demo.add_argument("--num-points", type=int, default=100_000, help="uniform coupling points to sample (default 100000)")
     demo.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
     train = commands.add_parser("train", help="run active learning and save the run directory after every round", epilog=_catalogue_help(), formatter_class=formatter)
-    train.add_argument("--model", default="2hdm", help=model_help + " (default 2hdm)")
+    train.add_argument("--model", "--potential", dest="model", default="2hdm", help=model_help + " (default 2hdm)")
     train.add_argument("--out", required=True, help="run directory to create; an existing run there is never overwritten (see --force)")
     train.add_argument("--preset", default="tiny", choices=list(PRESETS), help="size of the run: " + "; ".join(f"{k}: {v}" for k, v in PRESET_HELP.items()) + " (default tiny)")
     train.add_argument("--force", action="store_true", help="replace a different run in --out: it is moved aside to OUT.replaced-N first, not deleted")
@@ -220,14 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
     resume.add_argument("--retrain", action="store_true", help="the saved network is lost or damaged: train a new one on the saved data first")
     label = commands.add_parser("label", help="label coupling points from a CSV file with the oracle", epilog=_catalogue_help(), formatter_class=formatter)
     label.add_argument("points", help="CSV file of coupling points, one per line (header optional, see below)")
-    label.add_argument("--model", default="2hdm", help=model_help + " (default 2hdm)")
+    label.add_argument("--model", "--potential", dest="model", default="2hdm", help=model_help + " (default 2hdm)")
     label.add_argument("--out", required=True, help="CSV file to write: the couplings, bfb, evidence (witness or presumed), min_value")
     label.add_argument("--restarts", type=int, default=100, help="minimisation starts per point (default 100)")
     label.add_argument("--seed", type=int, default=0, help="seed of the oracle (default 0)")
     label.add_argument("--force", action="store_true", help="replace --out if it exists")
     certify = commands.add_parser("certify", help="prove coupling points from a CSV file BFB (sum of squares) or not (a witness)", epilog=_catalogue_help(), formatter_class=formatter)
     certify.add_argument("points", help="CSV file of coupling points, one per line (header optional, see below)")
-    certify.add_argument("--model", default="2hdm", help=model_help.replace("a potential JSON file", "a run directory, or a potential file (JSON, or text in phi0.. and lam0..)") + " (default 2hdm)")
+    certify.add_argument("--model", "--potential", dest="model", default="2hdm", help=model_help.replace("a potential JSON file", "a run directory, or a potential file (JSON, or text in phi0.. and lam0..)") + " (default 2hdm)")
     certify.add_argument("--out", required=True, help="CSV file to write: the couplings, status (bfb, not_bfb, undecided), lower_bound, upper_bound, the witness")
     certify.add_argument("--proofs", help="also save every certificate and witness to this .npz file, for `bfbnb verify`")
     certify.add_argument("--restarts", type=int, default=100, help="oracle minimisation starts per point (default 100)")

@@ -25,6 +25,7 @@ from .explore import (SliceSpec, certify_points, default_base, details_rows, met
 from .learner import Learner
 from .metrics import record_columns
 from .models import COUPLING_NAMES, get_model
+from .multiplets import is_multiplet_text
 from .runner import RunController, RunnerBusy, RunRefused, build_potential, check_settings, learner_from_settings
 from .scores import SAMPLE_SCORES
 from .settings import PRESET_HELP, PRESETS, RunSettings, setting_label
@@ -60,9 +61,9 @@ def _setting_parameter(f) -> param.Parameter:
 RunSettingsParameters = param.parameterized_class("RunSettingsParameters", {f.name: _setting_parameter(f) for f in fields(RunSettings) if f.name in SETTING_NAMES})
 
 def _catalogue_text(name:str) -> tuple[str, int, int]:
-    "The potential text of a catalogue model (in phi0.., lam0..; it parses back to the same potential) and its sizes."
-    potential = get_model(name).potential
-    return str(potential.expression), potential.num_phi, potential.num_lam
+    "A catalogue model's potential as its paper writes it (multiplet notation, bfbnb.multiplets) and the sizes of its real form."
+    model = get_model(name)
+    return model.multiplet_text, model.potential.num_phi, model.potential.num_lam
 
 class DashboardState(RunSettingsParameters):
     "Potential, settings and run state of one dashboard session; drives a Runner."
@@ -73,6 +74,7 @@ class DashboardState(RunSettingsParameters):
     preset = param.Selector(objects=list(PRESETS), default="tiny", doc="; ".join(f"{k}: {v}" for k, v in PRESET_HELP.items()))
     directory = param.String(default="", doc="run directory: saved after every round when set; Resume loads it")
     status = param.String(default="idle"); error = param.String(default=""); parsed = param.String(default="")
+    validated_couplings = param.List(default=[], doc="the couplings of the last validated custom potential (multiplet notation names them)")
     setting_error = param.String(default=""); running = param.Boolean(default=False); num_records = param.Integer(default=0)
     num_epochs = param.Integer(default=0) # epochs reported so far in this session (the loss plot follows it; the other plots follow num_records)
     progress = param.Integer(default=0); planned = param.Integer(default=1)
@@ -123,20 +125,28 @@ class DashboardState(RunSettingsParameters):
         "Physics names of the couplings: the run's, else the chosen catalogue model's, else lam0, lam1, ..."
         if self.learner is not None: return self.learner.coupling_names
         name = MODEL_CHOICES[self.model]
-        return list(COUPLING_NAMES[name]) if name in COUPLING_NAMES else [f"lam{k}" for k in range(max(self.num_lam, 0))]
+        if name in COUPLING_NAMES: return list(COUPLING_NAMES[name])
+        if len(self.validated_couplings) == self.num_lam: return list(self.validated_couplings)
+        return [f"lam{k}" for k in range(max(self.num_lam, 0))]
 
     def validate(self) -> bool:
-        "Parse the potential; set `parsed` (pretty text, fields and couplings) or `error` (naming the offending term)."
+        "Parse the potential; set `parsed` (the real form, its fields, what each component means, the couplings) or `error` (naming the offending term)."
         try: potential, _, name = build_potential(self.settings())
         except (ValueError, TypeError) as error:
             self.error, self.parsed = f"Invalid potential: {error}", ""
             return False
         self.error = ""
+        if name is None:
+            self.validated_couplings = list(potential.lam_names)
+            if potential.notation is not None: self.num_phi, self.num_lam = potential.num_phi, potential.num_lam # the text gives the sizes
         text = str(potential.expression)
         shown = sp.pretty(potential.expression, use_unicode=True, wrap_line=False) if len(text) < 60 else "\n  ".join(textwrap.wrap(text, 44))
         names = COUPLING_NAMES.get(name) or potential.lam_names
         couplings = ", ".join(lam if lam == physics else f"{lam} = {physics}" for lam, physics in zip(potential.lam_names, names))
-        self.parsed = f"V = {shown}\n\nfields ({potential.num_phi}): {', '.join(potential.phi_names)}\ncouplings ({potential.num_lam}): {couplings}"
+        where = "\n(the catalogue's real form; the text above is the same potential in multiplet notation)" if name else ""
+        meanings = "".join(f"\n  {component}: {meaning}" for component, meaning in potential.notation.components) if potential.notation else ""
+        self.parsed = (f"V = {shown}{where}\n\nfields ({potential.num_phi}): {', '.join(potential.phi_names)}"
+                       + (f"\ncomponents:{meanings}" if meanings else "") + f"\ncouplings ({potential.num_lam}): {couplings}")
         return True
 
 # %% ../nbs/11_dashboard.ipynb #0ad211d9
@@ -218,13 +228,15 @@ class EditorView(pn.viewable.Viewer):
         super().__init__(**params)
         self.state = state
         self.model = pn.widgets.Select.from_param(state.param.model, label="Model", width=340)
-        self.text = pn.widgets.TextAreaInput.from_param(state.param.potential_text, label="Potential V(phi, lam)", height=120, width=340,
-                                                       disabled=state.param.model.rx.pipe(lambda m: m != CUSTOM))
+        self.text = pn.widgets.TextAreaInput.from_param(state.param.potential_text, label="Potential V(phi, lam)", height=160, width=340,
+                                                       disabled=state.param.model.rx.pipe(lambda m: m != CUSTOM),
+                                                       description="multiplet notation ('fields: H1, H2 doublet' ... 'V = ...', see bfbnb.multiplets) "
+                                                                   "or a polynomial in phi0, phi1, ... and lam0, lam1, ...")
         self.copy = _button("Edit a copy as a custom potential", "default", state.edit_copy, visible=state.param.model.rx.pipe(lambda m: m != CUSTOM))
         self.validate = _button("Validate", "default", state.validate)
 
     def __panel__(self):
-        catalogue = self.state.param.model.rx.pipe(lambda m: m != CUSTOM)
+        catalogue = pn.bind(lambda model, text: model != CUSTOM or is_multiplet_text(text), self.state.param.model, self.state.param.potential_text)
         numbers = pn.Row(pn.widgets.IntInput.from_param(self.state.param.num_phi, label="field components", width=160, disabled=catalogue),
                          pn.widgets.IntInput.from_param(self.state.param.num_lam, label="couplings", width=160, disabled=catalogue))
         parsed = pn.pane.HTML(self.state.param.parsed.rx.pipe(lambda text: f"<pre style='white-space:pre-wrap;word-break:break-word;font-size:12px;margin:0'>{html.escape(text)}</pre>"),

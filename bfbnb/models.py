@@ -15,13 +15,14 @@ from sympy import I, sqrt
 from sympy.physics.quantum.dagger import Dagger
 
 from .kernel import check_array
+from .multiplets import multiplet_potential
 from .potential import Potential
 from .sampling import bisect_boundary, check_rng, hop_sample, sample_sphere
 
 # %% auto #0
-__all__ = ['LORENTZ_METRIC', 'MODEL_NAMES', 'COUPLING_NAMES', 'two_hdm', 'inert_two_hdm', 'three_hdm_u1u1', 'three_hdm_z2z2',
-           'georgi_machacek', 'precustodial_georgi_machacek', 'bilinear_matrix_2hdm', 'truth_2hdm', 'margin_2hdm',
-           'truth_inert_2hdm', 'truth_gm', 'Model', 'get_model', 'sample_near_boundary']
+__all__ = ['LORENTZ_METRIC', 'MODEL_NAMES', 'COUPLING_NAMES', 'MULTIPLET_TEXTS', 'two_hdm', 'inert_two_hdm', 'three_hdm_u1u1',
+           'three_hdm_z2z2', 'georgi_machacek', 'precustodial_georgi_machacek', 'bilinear_matrix_2hdm', 'truth_2hdm',
+           'margin_2hdm', 'truth_inert_2hdm', 'truth_gm', 'Model', 'get_model', 'sample_near_boundary']
 
 # %% ../nbs/03_models.ipynb #ed40831f
 def _inner(a:sp.Matrix, b:sp.Matrix) -> sp.Expr: return sp.expand((Dagger(a) * b)[0, 0])
@@ -179,6 +180,7 @@ class Model:
     truth: Callable[[np.ndarray], np.ndarray]|None # [num_points, num_lam] -> [num_points] bool, or None
     reference: str # where the parametrisation comes from
     coupling_names: tuple = () # the couplings' names in the papers' convention, in the order of `potential`'s couplings
+    multiplet_text: str = "" # the same potential in multiplet notation (bfbnb.multiplets), couplings named as in `coupling_names`
 
 _CATALOGUE = {
     "2hdm": ("General two-Higgs-doublet model", two_hdm, 5, 10, truth_2hdm, "hep-ph/0609018 Eq. (1); BFBrain V_2HDM"),
@@ -206,9 +208,41 @@ def get_model(name:str) -> Model:
     if name not in _CATALOGUE:
         raise ValueError(f"unknown model {name!r}; the catalogue has {', '.join(MODEL_NAMES)}")
     title, function, num_phi, num_lam, truth, reference = _CATALOGUE[name]
-    return Model(name, title, Potential.from_function(function, num_phi, num_lam), truth, reference, COUPLING_NAMES[name])
+    return Model(name, title, Potential.from_function(function, num_phi, num_lam), truth, reference, COUPLING_NAMES[name], MULTIPLET_TEXTS[name])
 
-# %% ../nbs/03_models.ipynb #d1084ab0
+# %% ../nbs/03_models.ipynb #a9307c6f
+_TWO_HDM_TEXT = """fields: H1, H2 doublet
+couplings: lambda1, lambda2, lambda3, lambda4 real; lambda5, lambda6, lambda7 complex
+V = lambda1/2 (H1+ H1)^2 + lambda2/2 (H2+ H2)^2 + lambda3 (H1+ H1)(H2+ H2) + lambda4 (H1+ H2)(H2+ H1)
+    + [ lambda5/2 (H1+ H2)^2 + lambda6 (H1+ H1)(H1+ H2) + lambda7 (H2+ H2)(H1+ H2) + h.c. ]"""
+_THREE_HDM_TEXT = """fields: phi1, phi2, phi3 doublet
+couplings: lambda11, lambda22, lambda33, lambda12, lambda13, lambda23, lambda12p, lambda13p, lambda23p real{complex}
+V = lambda11 (phi1+ phi1)^2 + lambda22 (phi2+ phi2)^2 + lambda33 (phi3+ phi3)^2
+    + lambda12 (phi1+ phi1)(phi2+ phi2) + lambda13 (phi1+ phi1)(phi3+ phi3) + lambda23 (phi2+ phi2)(phi3+ phi3)
+    + lambda12p (phi1+ phi2)(phi2+ phi1) + lambda13p (phi1+ phi3)(phi3+ phi1) + lambda23p (phi2+ phi3)(phi3+ phi2){terms}"""
+_GM_MIXED = " + ".join(f"tr(Phi+ tau{a} Phi tau{b}) tr(X+ t{a} X t{b})" for a in (1, 2, 3) for b in (1, 2, 3))
+MULTIPLET_TEXTS = { # catalogue name -> the potential in multiplet notation
+    "2hdm": _TWO_HDM_TEXT,
+    "inert_2hdm": """fields: H1, H2 doublet
+couplings: lambda1, lambda2, lambda3, lambda4, lambda5 real
+V = lambda1/2 (H1+ H1)^2 + lambda2/2 (H2+ H2)^2 + lambda3 (H1+ H1)(H2+ H2) + lambda4 (H1+ H2)(H2+ H1)
+    + [ lambda5/2 (H1+ H2)^2 + h.c. ]""",
+    "3hdm_u1u1": _THREE_HDM_TEXT.format(complex="", terms=""),
+    "3hdm_z2z2": _THREE_HDM_TEXT.format(complex="; lambda12pp, lambda13pp, lambda23pp complex",
+                                        terms="\n    + [ lambda12pp/2 (phi1+ phi2)^2 + lambda13pp/2 (phi1+ phi3)^2 + lambda23pp/2 (phi2+ phi3)^2 + h.c. ]"),
+    "gm": f"""fields: H doublet; chi complex triplet Y=1; xi real triplet
+define: Phi = bidoublet(H); X = bitriplet(chi, xi)
+couplings: lambda1, lambda2, lambda3, lambda4, lambda5 real
+V = lambda1 tr(Phi+ Phi)^2 + lambda2 tr(Phi+ Phi) tr(X+ X) + lambda3 tr(X+ X X+ X) + lambda4 tr(X+ X)^2
+    - lambda5 ({_GM_MIXED})""",
+    "precustodial_gm": """fields: H doublet; A complex triplet Y=1; B real triplet
+couplings: lambda1, lambda2, lambda3, lambda4, lambda5, lambda6, lambda7, lambda8, lambda9, lambda10 real
+V = lambda1/4 (H+ H)^2 + lambda2/4 tr(A A+)^2 + lambda3/4 tr(A A+ A A+) + lambda4/24 tr(B B+)^2
+    + lambda5 (H+ H) tr(A A+) + lambda6 H+ A A+ H + lambda7/2 (H+ H) tr(B B+) + lambda8/2 tr(A A+) tr(B B+)
+    + lambda9/2 tr(A B) tr(A+ B) + lambda10/2 (transpose(H) eps A+ B H - H+ B A eps conj(H))""",
+}
+
+# %% ../nbs/03_models.ipynb #1090ce44
 def sample_near_boundary(truth:Callable[[np.ndarray], np.ndarray], # exact BFB condition, [n, dim] -> [n] bool
                          dim:int, # number of couplings
                          num_points:int, # size of the sample

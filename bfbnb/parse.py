@@ -15,7 +15,8 @@ import tokenize
 import sympy as sp
 
 # %% auto #0
-__all__ = ['ALLOWED_FUNCTIONS', 'ALLOWED_CONSTANTS', 'MAX_TEXT_LENGTH', 'MAX_FIELD_POWER', 'ExpressionError', 'parse_expression']
+__all__ = ['ALLOWED_FUNCTIONS', 'ALLOWED_CONSTANTS', 'MAX_TEXT_LENGTH', 'MAX_FIELD_POWER', 'ExpressionError', 'check_tokens',
+           'ExpressionBuilder', 'parse_expression']
 
 # %% ../nbs/00_parse.ipynb #7cd19109
 class ExpressionError(ValueError):
@@ -60,7 +61,7 @@ def _offsets(text:str):
         total += len(line); starts.append(total)
     return starts
 
-def _check_tokens(text:str):
+def check_tokens(text:str):
     "Reject keywords, dunder names, strings and disallowed operators before building a syntax tree."
     starts = _offsets(text)
     previous = None
@@ -96,8 +97,8 @@ def _check_tokens(text:str):
         raise ExpressionError("unexpected indentation", text, 0, "") from None
 
 # %% ../nbs/00_parse.ipynb #2931d902
-class _Builder:
-    "Walks an expression's syntax tree and builds sympy objects from whitelisted nodes only."
+class ExpressionBuilder:
+    "Walks an expression's syntax tree and builds sympy objects from whitelisted nodes only (bfbnb.multiplets subclasses it to build matrices)."
     def __init__(self, text, symbols, vectors):
         self.text, self.symbols, self.vectors = text, symbols, vectors
         self.starts = _offsets(text)
@@ -218,7 +219,7 @@ def parse_expression(text:str, # the expression, in sympy/Python syntax
         raise ExpressionError(f"the text is too long ({len(text)} characters, at most {MAX_TEXT_LENGTH})", text, 0)
     if not text.strip(): raise ExpressionError("the expression is empty", text, 0, "", "type the quartic potential V")
     vectors = vectors or {}
-    _check_tokens(text)
+    check_tokens(text)
     try: tree = ast.parse(text.strip("\n"), mode="eval")
     except SyntaxError as error:
         line, column = error.lineno or 1, (error.offset or 1) - 1
@@ -228,6 +229,6 @@ def parse_expression(text:str, # the expression, in sympy/Python syntax
                               "check for a missing operator or parenthesis") from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the expression is nested too deeply", text, 0) from None
-    try: return _Builder(text.strip("\n"), symbols, vectors).build(tree.body)
+    try: return ExpressionBuilder(text.strip("\n"), symbols, vectors).build(tree.body)
     except RecursionError:
         raise ExpressionError("the expression is nested too deeply", text, 0) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import keyword
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -16,7 +17,7 @@ from .kernel import QuarticKernel
 from .parse import ALLOWED_CONSTANTS, ALLOWED_FUNCTIONS, parse_expression
 
 # %% auto #0
-__all__ = ['FORMAT', 'FORMAT_VERSION', 'PotentialError', 'Potential']
+__all__ = ['FORMAT', 'FORMAT_VERSION', 'PotentialError', 'Notation', 'Potential']
 
 # %% ../nbs/01_potential.ipynb #204faf31
 class PotentialError(ValueError):
@@ -141,6 +142,25 @@ def _checked_tables(data:dict):
     return exponents, coefficients, phi_names, lam_names, data["expression"]
 
 # %% ../nbs/01_potential.ipynb #7d9d7ead
+@dataclass(frozen=True)
+class Notation:
+    "How V was written: the source text (multiplet notation) and the meaning of each real field component."
+    text: str # the text as typed, e.g. 'fields: H1, H2 doublet ...'
+    components: tuple = () # ((component name, meaning), ...) in the potential's component order
+
+    def to_dict(self) -> dict: return {"text": self.text, "components": [list(pair) for pair in self.components]}
+
+    @classmethod
+    def from_dict(cls, data) -> Notation:
+        "Rebuild from `to_dict` output, checking that every entry is a string."
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not isinstance(data.get("components"), list):
+            raise _invalid("'notation' must be {'text': str, 'components': [[name, meaning], ...]}")
+        pairs = data["components"]
+        if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs):
+            raise _invalid("'notation' components must be [name, meaning] pairs of strings")
+        return cls(data["text"], tuple(tuple(p) for p in pairs))
+
+# %% ../nbs/01_potential.ipynb #ea3375bb
 class Potential:
     "A real quartic potential V(phi; lam) = lam . Q(phi), validated, serialisable, with a compiled batched kernel."
     def __init__(self, exponents:np.ndarray, # [num_monomials, num_phi] integer exponents, rows summing to 4
@@ -148,7 +168,11 @@ class Potential:
                  phi_names:list[str], # names of the real field components
                  lam_names:list[str], # names of the couplings
                  expression_text:str='', # human-readable form of V
-                 expression:sp.Expr|None=None): # exact sympy form, when known
+                 expression:sp.Expr|None=None, # exact sympy form, when known
+                 notation:Notation|None=None): # how V was written (multiplet text and component meanings), when known
+        if notation is not None and notation.components and [name for name, _ in notation.components] != list(phi_names):
+            raise PotentialError("the notation's components do not match the field components of V")
+        self.notation = notation
         self.exponents, self.coefficients = np.asarray(exponents, np.int64), np.asarray(coefficients, np.float64)
         self.phi_names, self.lam_names = list(phi_names), list(lam_names)
         self._expression, self._kernel = expression, None
@@ -166,7 +190,8 @@ class Potential:
     @classmethod
     def from_expression(cls, expression:sp.Expr, # sympy expression in the symbols below
                         phi:list[sp.Symbol], # real field symbols, in order
-                        lam:list[sp.Symbol]): # real coupling symbols, in order
+                        lam:list[sp.Symbol], # real coupling symbols, in order
+                        notation:Notation|None=None): # how V was written, kept with the potential
         "Validate a sympy expression and build the potential."
         if isinstance(expression, sp.MatrixBase):
             if expression.shape != (1, 1): raise PotentialError(f"V must be a scalar; the function returned a {expression.shape} matrix")
@@ -175,7 +200,7 @@ class Potential:
         if not isinstance(expression, sp.Expr):
             raise PotentialError(f"V must be a sympy expression, got {type(expression).__name__}")
         exponents, coefficients, real = _tables(expression, list(phi), list(lam))
-        return cls(exponents, coefficients, [s.name for s in phi], [s.name for s in lam], str(real), real)
+        return cls(exponents, coefficients, [s.name for s in phi], [s.name for s in lam], str(real), real, notation)
 
     @classmethod
     def from_function(cls, function, # fn(phi, lam) -> sympy expression; phi, lam are sympy column vectors
@@ -233,12 +258,13 @@ class Potential:
         return {"format": FORMAT, "version": FORMAT_VERSION, "num_phi": self.num_phi, "num_lam": self.num_lam,
                 "phi_names": list(self.phi_names), "lam_names": list(self.lam_names),
                 "exponents": self.exponents.tolist(), "coefficients": self.coefficients.tolist(),
-                "expression": self.expression_text}
+                "expression": self.expression_text, **({"notation": self.notation.to_dict()} if self.notation else {})}
 
     @classmethod
     def from_dict(cls, data:dict) -> Potential:
         "Rebuild from `to_dict` output, validating every entry; no parsing, no eval."
-        return cls(*_checked_tables(data))
+        notation = Notation.from_dict(data["notation"]) if isinstance(data, dict) and "notation" in data else None
+        return cls(*_checked_tables(data), notation=notation)
 
     def to_json(self) -> str: "`to_dict` as a JSON string."; return json.dumps(self.to_dict())
 
@@ -249,7 +275,7 @@ class Potential:
         except (json.JSONDecodeError, TypeError) as error: raise _invalid(f"not JSON ({error})") from None
         return cls.from_dict(data)
 
-# %% ../nbs/01_potential.ipynb #938f3e7c
+# %% ../nbs/01_potential.ipynb #8591e471
 def _index_error(function, phi, lam):
     "A PotentialError naming the first field or coupling index used beyond the declared counts."
     for which, symbols, prefix in (("lam", lam, "lam"), ("phi", phi, "phi")):

@@ -16,6 +16,7 @@ import numpy as np
 
 from .learner import Learner, LearnerConfig, NetworkSpec, check_count, check_setting
 from .models import MODEL_NAMES, get_model
+from .multiplets import is_multiplet_text, multiplet_potential
 from .network import NetworkConfig
 from .oracle import Oracle
 from .persistence import RunExistsError, check_target, run_identity
@@ -53,7 +54,9 @@ def check_settings(settings:RunSettings) -> RunSettings:
 def build_potential(settings:RunSettings) -> tuple[Potential, object, str|None]:
     "The potential, its exact truth (or None) and its catalogue name (or None) for `settings`."
     if settings.model == "custom":
-        if not settings.potential_text.strip(): raise ValueError("the potential is empty: type V in terms of phi0.. and lam0.., e.g. lam0*phi0**4 + lam1*phi1**4")
+        if not settings.potential_text.strip(): raise ValueError("the potential is empty: type V in terms of phi0.. and lam0.., e.g. lam0*phi0**4 + lam1*phi1**4, "
+                                                                 "or in multiplet notation: 'fields: H1, H2 doublet' ... 'V = ...'")
+        if is_multiplet_text(settings.potential_text): return multiplet_potential(settings.potential_text), None, None # the text gives the sizes
         return Potential.from_text(settings.potential_text, settings.num_phi, settings.num_lam), None, None
     if settings.model not in MODEL_NAMES: raise ValueError(f"unknown model {settings.model!r}; choose one of {', '.join(MODEL_NAMES)} or 'custom'")
     model = get_model(settings.model)
