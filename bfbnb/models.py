@@ -15,7 +15,6 @@ from sympy import I, sqrt
 from sympy.physics.quantum.dagger import Dagger
 
 from .kernel import check_array
-from .multiplets import multiplet_potential
 from .potential import Potential
 from .sampling import bisect_boundary, check_rng, hop_sample, sample_sphere
 

@@ -156,14 +156,26 @@ def _check_name(name:str, text:str, offset:int, seen:set):
     if name in seen: raise ExpressionError(f"'{name}' is declared twice", text, offset, name, "give each field and coupling one name")
     seen.add(name)
 
+def _declarations(text:str, body:str, start:int, pattern, what:str, hint:str):
+    "(match, offset) of each group of a declaration part, refusing a group that `pattern` does not match."
+    for group, offset in _groups(body, start):
+        match = pattern.fullmatch(group)
+        if not match: raise ExpressionError(f"not a {what} declaration", text, offset + len(group) - len(group.lstrip()), group.strip()[:30], hint)
+        yield match, offset
+
+def _declared_names(text:str, match, offset:int, seen:set) -> list:
+    "The names of one declaration group, each checked."
+    names = []
+    for name_match in re.finditer(r"[A-Za-z_]\w*", match.group("names")):
+        _check_name(name_match.group(), text, offset + match.start("names") + name_match.start(), seen)
+        names.append(name_match.group())
+    return names
+
 def declared_fields(text:str, body:str, start:int, seen:set) -> list:
     "The multiplets declared in the 'fields:' part."
     fields = []
-    for group, offset in _groups(body, start):
-        match = _FIELD_GROUP.fullmatch(group)
-        if not match: raise ExpressionError("not a field declaration", text, offset + len(group) - len(group.lstrip()), group.strip()[:30],
-                                            "write names then a kind: 'H1, H2 doublet', 'S real singlet', 'T complex singlet Y=1', "
-                                            "'xi real triplet', 'chi complex triplet Y=1'")
+    for match, offset in _declarations(text, body, start, _FIELD_GROUP, "field", "write names then a kind: 'H1, H2 doublet', 'S real singlet', "
+                                       "'T complex singlet Y=1', 'xi real triplet', 'chi complex triplet Y=1'"):
         kind = " ".join(match.group("kind").split()).rstrip("s")
         hypercharge = Fraction(match.group("y")) if match.group("y") else FIELD_KINDS[kind]
         y_offset = offset + (match.start("y") if match.group("y") else 0)
@@ -171,21 +183,14 @@ def declared_fields(text:str, body:str, start:int, seen:set) -> list:
             raise ExpressionError(f"a {kind} has hypercharge 0, not {hypercharge}", text, y_offset, match.group("y"), "drop Y= or declare it complex")
         if kind == "doublet" and abs(hypercharge) != Fraction(1, 2):
             raise ExpressionError(f"a doublet has Y = 1/2 or -1/2, not {hypercharge}", text, y_offset, match.group("y"), "write Y=1/2 (the default) or Y=-1/2")
-        for name_match in re.finditer(r"[A-Za-z_]\w*", match.group("names")):
-            _check_name(name_match.group(), text, offset + match.start("names") + name_match.start(), seen)
-            fields.append(Multiplet(name_match.group(), kind, hypercharge))
+        fields += [Multiplet(name, kind, hypercharge) for name in _declared_names(text, match, offset, seen)]
     return fields
 
 def declared_couplings(text:str, body:str, start:int, seen:set) -> list:
     "The couplings declared in the 'couplings:' part (real unless declared complex)."
     couplings = []
-    for group, offset in _groups(body, start):
-        match = _COUPLING_GROUP.fullmatch(group)
-        if not match: raise ExpressionError("not a coupling declaration", text, offset + len(group) - len(group.lstrip()), group.strip()[:30],
-                                            "write names then real or complex: 'lam1, lam2 real; lam5 complex'")
-        for name_match in re.finditer(r"[A-Za-z_]\w*", match.group("names")):
-            _check_name(name_match.group(), text, offset + match.start("names") + name_match.start(), seen)
-            couplings.append(Coupling(name_match.group(), match.group("kind") == "complex"))
+    for match, offset in _declarations(text, body, start, _COUPLING_GROUP, "coupling", "write names then real or complex: 'lam1, lam2 real; lam5 complex'"):
+        couplings += [Coupling(name, match.group("kind") == "complex") for name in _declared_names(text, match, offset, seen)]
     return couplings
 
 # %% ../nbs/01b_multiplets.ipynb #1b92f109
@@ -484,7 +489,7 @@ def multiplet_potential(text:str, # 'fields: ...', 'couplings: ...', optionally 
                 _check_term(builder, term, fields, symbols, lam_symbols)
         total = builder.build(tree.body)
         if _is_matrix(total):
-            raise ExpressionError(f"V is {_shape_words(total)}, not a number", python, 0, "", "contract the fields into invariants, e.g. (H1+ H1)^2")
+            raise ExpressionError(f"V is {_shape_words(total)}, not a number", builder.text, 0, "", "contract the fields into invariants, e.g. (H1+ H1)^2")
         total = sp.expand(total)
         if sp.expand(sp.im(total)) != 0:
             culprit = next(n for _, n in builder.terms(tree.body) if sp.expand(sp.im(sp.expand(builder.build(n)))) != 0)
@@ -495,7 +500,8 @@ def multiplet_potential(text:str, # 'fields: ...', 'couplings: ...', optionally 
 
 def _read(text:str, body:str, start:int, names:dict, daggerable:set):
     "Builder and syntax tree of the expression `body` (at offset `start` of `text`), and a function locating errors in `text`."
-    python, where = to_python(body, daggerable)
+    try: python, where = to_python(body, daggerable)
+    except ExpressionError as error: raise ExpressionError(error.reason, text, start + error.offset, error.token, error.hint) from None
     shift = len(python) - len(python.lstrip())
     where, python = [(start + a, start + b) for a, b in where], python.strip()
     remap = lambda error: _remapped(error, text, where, shift) if error.text == python else error

@@ -84,3 +84,21 @@ def test_random_expression_trees_build_finite_potentials_or_refuse(text):
     "9**9**9**9*lam0*phi0**4", "lam0*phi0**4 + 10**100000", "1e308*1e308*lam0*phi0**4", "lam0*phi0**4/1e-320"])
 def test_huge_deep_and_long_inputs(text):
     _outcome(lambda t: Potential.from_text(t, 3, 3), text)
+
+
+MULTIPLET_HEAD = "fields: H1, H2 doublet; S real singlet; A complex triplet\ncouplings: lam1, lam2 real; lam5 complex\nV = "
+MULTIPLET_TOKENS = (["H1", "H2", "S", "A", "lam1", "lam2", "lam5", "H1+", "H2+", "A+", "tr", "dag", "conj", "abs2", "tilde", "vec",
+                     "transpose", "eps", "sigma3", "h.c.", "^", "^+", "†", "[", "]", "2", "4", "1/2"] + TOKENS)
+
+
+@FAST
+@given(st.lists(st.sampled_from(MULTIPLET_TOKENS), min_size=1, max_size=30))
+def test_random_multiplet_texts(tokens):
+    "Multiplet notation goes through the same safe parser: a random text builds a checked potential or is refused with a position."
+    from bfbnb.multiplets import multiplet_potential
+    text = MULTIPLET_HEAD + " ".join(tokens)
+    kind, result = _outcome(multiplet_potential, text)
+    if kind == "parsed":
+        assert isinstance(result, Potential) and result.notation.text == text
+        assert not any(word in tokens for word in ("__import__", "__class__", "__globals__", "eval", "exec", "open", "lambda", "import", "SENTINEL")), text
+    elif kind == "refused": assert result.text == text  # the error points into the text as typed
