@@ -75,6 +75,7 @@ def main():
                                                                                                arguments.witness_directions, arguments.witness_dropout),
                       metrics=[MCModelEvaluation(), ValidationFScore(quantiles=(0.95, 1.0))], truth=model.truth)
     start = time.perf_counter()
+    rows = []
     print(f"{'round':>5}{'labels':>8}{'F1':>8}{'prec':>8}{'recall':>8}{'F1@.95':>8}{'prec@.95':>9}{'rec@.95':>8}   phases [s]")
     while True:
         record = learner.step()
@@ -83,10 +84,16 @@ def main():
         print(f"{record.round_index:>5}{record.num_labels:>8}{f['f1@1']:>8.4f}{f['precision@1']:>8.4f}{f['recall@1']:>8.4f}"
               f"{f['f1@0.95']:>8.4f}{f['precision@0.95']:>9.4f}{f['recall@0.95']:>8.4f}   {phases}", flush=True)
         minutes = (time.perf_counter() - start) / 60
+        rows.append({"round": record.round_index, "labels": record.num_labels, "F1": round(f["f1@1"], 4), "precision": round(f["precision@1"], 4),
+                     "recall": round(f["recall@1"], 4), "F1, 5 % most uncertain removed": round(f["f1@0.95"], 4), "minutes": round(minutes, 2)})
         next_labels = record.num_labels + config.num_batches * config.batch_size
         if next_labels > arguments.max_labels or minutes > arguments.max_minutes: break
     print(f"total: {record.num_labels:,} oracle labels, {minutes:.1f} minutes, final F1 {f['f1@1']:.4f} (0.95 cut: {f['f1@0.95']:.4f}) "
           f"against " + (f"certified labels ({learner.validation_undecided:,} undecided left out)" if config.validation == "certified" else "the exact truth"))
+    yardstick = (f"certified labels ({learner.validation_undecided:,} undecided validation points left out)" if config.validation == "certified"
+                 else "the exact truth")
+    from record import save_results
+    print(f"saved {save_results(f'al_{arguments.model}_seed{arguments.seed}', f'Active learning on {model.title} (seed {arguments.seed})', rows, f'F1 on {arguments.validation_size:,} uniform validation points against {yardstick}; {arguments.batches} x {arguments.batch_size} BALD labels per round after {arguments.initial_size:,} uniform ones')}")
     if arguments.certified_size:
         rng = np.random.default_rng(10_000 + arguments.seed)
         points = sample_sphere(arguments.certified_size, model.potential.num_lam, rng)

@@ -64,6 +64,7 @@ def main():
     arguments = parser.parse_args()
     if arguments.worker: return worker(arguments.worker, arguments.num_points, arguments.num_samples)
     print(f"MC inference, 5x128 concrete-dropout network, {arguments.num_points:,} points x {arguments.num_samples} samples, {os.cpu_count()} cores")
+    rows = []
     print(f"{'backend':<11}{'seconds':>9}{'point-samples/s':>17}{'net GFLOP/s':>13}{'matmul GFLOP/s':>16}{'ratio':>7}{'peak GiB':>10}")
     for backend in arguments.backends:
         environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "KERAS_BACKEND": backend}
@@ -75,6 +76,10 @@ def main():
         r = json.loads(lines[-1])
         print(f"{backend:<11}{r['seconds']:>9.1f}{r['rate']:>17,.0f}{r['achieved'] / 1e9:>13.1f}{r['matmul'] / 1e9:>16.1f}"
               f"{r['achieved'] / r['matmul']:>7.0%}{r['peak_gib']:>10.2f}")
+        rows.append({"backend": backend, "seconds": round(r["seconds"], 1), "point-samples/s": round(r["rate"]), "net GFLOP/s": round(r["achieved"] / 1e9, 1),
+                     "matmul GFLOP/s": round(r["matmul"] / 1e9, 1), "peak GiB": round(r["peak_gib"], 2)})
+    from record import save_results
+    print(f"saved {save_results('mc', 'Monte-Carlo inference throughput', rows, f'5x128 concrete-dropout network, {arguments.num_points:,} points x {arguments.num_samples} samples')}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import numpy as np
 from bfbnb.models import get_model, sample_near_boundary
 from bfbnb.oracle import Oracle
 from bfbnb.sampling import sample_sphere
+from record import save_results
 
 
 def main():
@@ -28,6 +29,7 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     arguments = parser.parse_args()
     rng = np.random.default_rng(arguments.seed)
+    rows = []
     print(f"{'model':<16}{'sample':<9}{'BFB':>6}{'restarts':>9}{'cache':>6}{'labels/s':>10}{'from cache':>11}"
           f"{'false BFB':>10}{'false non-BFB':>14}")
     for name in arguments.models:
@@ -51,6 +53,9 @@ def main():
                     false_non = "-" if truth is None else int((~result.labels & truth).sum())
                     print(f"{name:<16}{label:<9}{result.labels.mean():>6.1%}{restarts:>9}{cache:>6}{result.labels_per_second:>10,.0f}"
                           f"{result.from_cache.mean():>11.1%}{false_bfb:>10}{false_non:>14}", flush=True)
+                    rows.append({"model": name, "sample": label, "BFB": f"{result.labels.mean():.1%}", "restarts": restarts, "cache": cache,
+                                 "labels/s": round(result.labels_per_second), "false BFB": false_bfb, "false non-BFB": false_non})
+    print(f"saved {save_results('oracle', 'Oracle speed and accuracy', rows, 'false BFB / false non-BFB: against the exact truth (- where none is known)')}")
 
 
 if __name__ == "__main__":

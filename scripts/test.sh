@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: a fresh virtual environment with the package and its dev extra,
-# then (1) notebooks and package in sync and notebooks clean, (2) every notebook executed, (3) pytest.
+# then (1) notebooks and package in sync and notebooks clean, (2) every notebook executed, (3) the documentation site
+# built (scripts/docs.sh), (4) pytest, browser tests of the dashboard and the site included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
@@ -48,6 +49,11 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null || echo "could not install chromium"
 fi
 export BFBNB_REQUIRE_BROWSER=${BFBNB_REQUIRE_BROWSER:-1}  # the browser tests fail (not skip) without it
+
+echo "== the documentation site (bash scripts/docs.sh: every notebook executed, cached in _docs_cache/; a warning fails it)"
+docs_start=$(date +%s)
+if ! bash scripts/docs.sh; then echo "FAILED: the documentation site does not build"; exit 1; fi
+echo "docs: $(( $(date +%s) - docs_start )) s"
 
 echo "== pytest"
 rm -f tests/output/browser/timings.txt
