@@ -5,17 +5,9 @@
 # on a notebook that does not execute and on any Sphinx warning (a broken link or cross-reference).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3.11}
-command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
-VENV=${VENV:-.venv}
-export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} PYTHONUNBUFFERED=1
+source scripts/env.sh
 start=$(date +%s)
-if ! "$VENV/bin/python" -c "import sphinx, myst_nb, furo, nbclient, mathjax, bfbnb" >/dev/null 2>&1; then
-  echo "== docs: making $VENV with the dev extra"
-  "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e ".[dev]"
-fi
+"$VENV/bin/python" -c "import sphinx, myst_nb, furo, nbclient, mathjax, bfbnb" >/dev/null 2>&1 || make_venv
 export PATH="$PWD/$VENV/bin:$PATH"
 python scripts/docs_source.py "$@"
 python -m sphinx -W --keep-going -q -b html -c docs _docs_src _docs

@@ -4,15 +4,8 @@
 # built (scripts/docs.sh), (4) pytest, browser tests of the dashboard and the site included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3.11}
-command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
-VENV=${VENV:-.venv}
-export TF_CPP_MIN_LOG_LEVEL=${TF_CPP_MIN_LOG_LEVEL:-2} PYTHONUNBUFFERED=1
-
-echo "== environment: $VENV ($("$PYTHON" --version))"
-"$PYTHON" -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet -e ".[dev]"
+source scripts/env.sh
+make_venv
 export PATH="$PWD/$VENV/bin:$PATH"
 
 echo "== notebooks and package in sync (nbdev_export, nbdev_clean change nothing)"
