@@ -21,7 +21,8 @@ from .sampling import bisect_boundary, check_rng, hop_sample, sample_sphere
 # %% auto #0
 __all__ = ['LORENTZ_METRIC', 'MODEL_NAMES', 'COUPLING_NAMES', 'MULTIPLET_TEXTS', 'two_hdm', 'inert_two_hdm', 'three_hdm_u1u1',
            'three_hdm_z2z2', 'georgi_machacek', 'precustodial_georgi_machacek', 'bilinear_matrix_2hdm', 'truth_2hdm',
-           'margin_2hdm', 'truth_inert_2hdm', 'truth_gm', 'Model', 'get_model', 'sample_near_boundary']
+           'margin_2hdm', 'truth_inert_2hdm', 'truth_gm', 'strictly_copositive', 'norm_quartic_matrix',
+           'truth_norm_quartic', 'Model', 'get_model', 'sample_near_boundary']
 
 # %% ../nbs/03_models.ipynb #ed40831f
 def _inner(a:sp.Matrix, b:sp.Matrix) -> sp.Expr: return sp.expand((Dagger(a) * b)[0, 0])
@@ -170,6 +171,32 @@ def truth_gm(lam:np.ndarray, num_grid:int=1025, chunk:int=8192) -> np.ndarray: #
     return ((l1 > 0) & (l4 + l3 / 3 > 0) & (l4 + l3 > 0) & (l2 > worst)).reshape(shape)
 
 # %% ../nbs/03_models.ipynb #746916e7
+def strictly_copositive(matrices:np.ndarray) -> np.ndarray: # [..., n, n] symmetric -> [...] bool
+    "x^T A x > 0 for all x >= 0, x != 0 (Kaplan 2000: no principal submatrix has a positive eigenvector with eigenvalue <= 0)."
+    matrices = np.asarray(matrices, np.float64)
+    n = matrices.shape[-1]
+    good = np.ones(matrices.shape[:-2], bool)
+    for mask in range(1, 2**n):
+        subset = [i for i in range(n) if mask >> i & 1]
+        values, vectors = np.linalg.eigh(matrices[..., subset, :][..., :, subset])
+        positive = (vectors > 0).all(-2) | (vectors < 0).all(-2) # an eigenvector inside the open orthant (up to sign)
+        good &= ~(positive & (values <= 0)).any(-1)
+    return good
+
+def norm_quartic_matrix(lam:np.ndarray, n:int) -> np.ndarray: # [..., n(n+1)/2] -> [..., n, n]
+    "Lambda with V = x^T Lambda x for couplings lam11..lamnn, lam12, lam13, ... of V = sum lam_ii x_i^2 + sum_{i<j} lam_ij x_i x_j."
+    lam = check_array(lam, "lam", n * (n + 1) // 2, f"couplings of a quartic form in {n} squared norms").astype(np.float64)
+    matrix = np.zeros(lam.shape[:-1] + (n, n))
+    matrix[..., range(n), range(n)] = lam[..., :n]
+    for k, (i, j) in enumerate((i, j) for i in range(n) for j in range(i + 1, n)):
+        matrix[..., i, j] = matrix[..., j, i] = lam[..., n + k] / 2
+    return matrix
+
+def truth_norm_quartic(lam:np.ndarray, n:int) -> np.ndarray: # [num_points, n(n+1)/2] -> [num_points] bool
+    "Exact BFB condition of V = sum lam_ii x_i^2 + sum_{i<j} lam_ij x_i x_j in n squared norms x_i >= 0 (strict copositivity)."
+    return strictly_copositive(norm_quartic_matrix(lam, n))
+
+# %% ../nbs/03_models.ipynb #d1084ab0
 @dataclass(frozen=True)
 class Model:
     "A catalogue potential with its exact BFB condition, when one is known."
@@ -209,7 +236,7 @@ def get_model(name:str) -> Model:
     title, function, num_phi, num_lam, truth, reference = _CATALOGUE[name]
     return Model(name, title, Potential.from_function(function, num_phi, num_lam), truth, reference, COUPLING_NAMES[name], MULTIPLET_TEXTS[name])
 
-# %% ../nbs/03_models.ipynb #a9307c6f
+# %% ../nbs/03_models.ipynb #fc18d76e
 _TWO_HDM_TEXT = """fields: H1, H2 doublet
 couplings: lambda1, lambda2, lambda3, lambda4 real; lambda5, lambda6, lambda7 complex
 V = lambda1/2 (H1+ H1)^2 + lambda2/2 (H2+ H2)^2 + lambda3 (H1+ H1)(H2+ H2) + lambda4 (H1+ H2)(H2+ H1)
@@ -241,7 +268,7 @@ V = lambda1/4 (H+ H)^2 + lambda2/4 tr(A A+)^2 + lambda3/4 tr(A A+ A A+) + lambda
     + lambda9/2 tr(A B) tr(A+ B) + lambda10/2 (transpose(H) eps A+ B H - H+ B A eps conj(H))""",
 }
 
-# %% ../nbs/03_models.ipynb #1090ce44
+# %% ../nbs/03_models.ipynb #bfe8c9af
 def sample_near_boundary(truth:Callable[[np.ndarray], np.ndarray], # exact BFB condition, [n, dim] -> [n] bool
                          dim:int, # number of couplings
                          num_points:int, # size of the sample

@@ -62,3 +62,22 @@ def test_brute_force_finds_witnesses_for_the_truth_non_bfb_points(rng):
 def test_uniform_bfb_fractions(rng):
     assert 0.003 < get_model("2hdm").truth(sample_sphere(200_000, 10, rng)).mean() < 0.006
     assert 0.15 < get_model("gm").truth(sample_sphere(200_000, 5, rng)).mean() < 0.19
+
+
+@pytest.mark.slow
+def test_copositivity_is_the_exact_condition_of_doublet_norms_and_singlets_near_the_boundary(rng):
+    "Three doublets and two singlets entering only through |H_i|^2 and S_j^2, typed in multiplet notation: BFB iff Lambda is strictly copositive."
+    from bfbnb.models import truth_norm_quartic
+    from bfbnb.multiplets import multiplet_potential
+    pairs = [(i, j) for i in range(1, 6) for j in range(i + 1, 6)]
+    text = ("fields: H1, H2, H3 doublet; S1, S2 real singlet\ncouplings: " + ", ".join([f"l{i}{i}" for i in range(1, 6)] + [f"l{i}{j}" for i, j in pairs])
+            + " real\ndefine: x1 = H1+ H1; x2 = H2+ H2; x3 = H3+ H3; x4 = S1^2; x5 = S2^2\nV = "
+            + " + ".join([f"l{i}{i} x{i}^2" for i in range(1, 6)] + [f"l{i}{j} x{i} x{j}" for i, j in pairs]))
+    potential = multiplet_potential(text)
+    assert (potential.num_phi, potential.num_lam) == (11, 15)
+    truth = lambda lam: truth_norm_quartic(lam, 5)
+    points = sample_near_boundary(truth, 15, 2000, rng, num_centers=300)
+    found = minimise_on_sphere(potential, points, rng, num_starts=48)
+    exact = truth(points)
+    disagree = exact != (found.values > 0)
+    assert 0.3 < exact.mean() < 0.7 and (np.abs(found.values[disagree]) < 1e-3).all(), found.values[disagree]

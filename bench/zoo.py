@@ -1,0 +1,118 @@
+"""Model zoo: F1 of active learning on every catalogue model and on potentials typed as a user would, against the
+strongest truth there is, on several seeds.
+
+    python bench/zoo.py [--models 2hdm gm ...] [--seeds 0 1 2] [--preset bench] [--max-labels 30000] [--max-minutes 30]
+
+Yardstick, per model: the exact BFB condition where one is known (the catalogue's, and strict copositivity for the
+potentials in squared norms, Kannike 2012 / Kaplan 2000); otherwise certified labels (witnesses and sum-of-squares
+proofs, bfbnb.certify), with the validation points neither side could prove left out and counted.
+Per model and seed, per round: labels, F1, precision and recall with no cut and with the 0.95 cut, wall time per
+phase; then a summary: labels to reach F1 0.98 / 0.99 / 0.995 and F1 at 10k / 20k / 30k labels (median and worst
+seed), minutes. Figures go to bench/results/zoo.json (summary) and zoo_rounds.json (every round).
+"""
+import argparse
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np
+
+from bfbnb.models import MODEL_NAMES, get_model, truth_norm_quartic
+from bfbnb.multiplets import multiplet_potential
+from bfbnb.runner import learner_from_settings
+from bfbnb.settings import RunSettings
+from record import save_results
+
+_PAIRS5 = [(i, j) for i in range(1, 6) for j in range(i + 1, 6)]
+_COUPLINGS5 = ", ".join([f"lam{i}{i}" for i in range(1, 6)] + [f"lam{i}{j}" for i, j in _PAIRS5])
+TYPED = { # potentials that are not in the catalogue, in multiplet notation, each with a published exact condition
+    "5_singlets_z2": ("fields: S1, S2, S3, S4, S5 real singlet\ncouplings: " + _COUPLINGS5 + " real\nV = "
+                      + " + ".join([f"lam{i}{i} S{i}^4" for i in range(1, 6)] + [f"lam{i}{j} S{i}^2 S{j}^2" for i, j in _PAIRS5])),
+    "3hdm_2s_norms": ("fields: H1, H2, H3 doublet; S1, S2 real singlet\ncouplings: " + _COUPLINGS5 + " real\n"
+                      "define: x1 = H1+ H1; x2 = H2+ H2; x3 = H3+ H3; x4 = S1^2; x5 = S2^2\nV = "
+                      + " + ".join([f"lam{i}{i} x{i}^2" for i in range(1, 6)] + [f"lam{i}{j} x{i} x{j}" for i, j in _PAIRS5])),
+}
+TITLES = {"5_singlets_z2": "5 real singlets, Z2^5 (15 couplings; exact: copositivity)",
+          "3hdm_2s_norms": "3 doublets + 2 singlets, norms only (15 couplings; exact: copositivity)"}
+THRESHOLDS, BUDGETS = (0.98, 0.99, 0.995), (10_000, 20_000, 30_000)
+
+
+def built(name):
+    "(potential, exact truth or None, catalogue name or None, title) of a zoo model."
+    if name in TYPED: return multiplet_potential(TYPED[name]), (lambda lam: truth_norm_quartic(lam, 5)), None, TITLES[name]
+    model = get_model(name)
+    return model.potential, model.truth, model.name, model.title
+
+
+def run(name, seed, arguments):
+    "Rounds of one model and seed until the label or time budget; the per-round rows."
+    potential, truth, catalogue, title = built(name)
+    settings = RunSettings.preset(arguments.preset, seed=seed, validation_size=arguments.validation_size,
+                                  validation="auto" if truth is not None else "certified")
+    learner = learner_from_settings(settings, built=(potential, truth, catalogue))
+    rows, start = [], time.perf_counter()
+    while True:
+        record = learner.step()
+        f = record.metrics["validation_f_score"]
+        minutes = (time.perf_counter() - start) / 60
+        rows.append({"model": name, "seed": seed, "round": record.round_index, "labels": record.num_labels, "F1": round(f["f1@1"], 4),
+                     "precision": round(f["precision@1"], 4), "recall": round(f["recall@1"], 4), "F1@0.95": round(f["f1@0.95"], 4),
+                     "precision@0.95": round(f["precision@0.95"], 4), "recall@0.95": round(f["recall@0.95"], 4), "minutes": round(minutes, 2),
+                     **{f"{phase} s": round(seconds, 1) for phase, seconds in record.timings.items()}})
+        print(f"{name:<16}{seed:>5}{record.round_index:>6}{record.num_labels:>8,}{f['f1@1']:>8.4f}{f['precision@1']:>8.4f}{f['recall@1']:>8.4f}"
+              f"{f['f1@0.95']:>8.4f}{minutes:>8.1f}", flush=True)
+        step = learner.config.num_batches * learner.config.batch_size
+        if record.num_labels + step > arguments.max_labels or minutes > arguments.max_minutes: break
+    yardstick = "exact truth" if truth is not None else f"certified labels ({learner.validation_undecided:,} undecided validation points left out)"
+    return rows, title, yardstick
+
+
+def summary(name, title, yardstick, rows, seeds):
+    "Labels to reach each F1 threshold and F1 at each budget: median and worst seed."
+    def first_reaching(seed_rows, threshold):
+        return next((r["labels"] for r in seed_rows if r["F1"] >= threshold), None)
+    def at_budget(seed_rows, budget):
+        within = [r for r in seed_rows if r["labels"] <= budget]
+        return within[-1]["F1"] if within and seed_rows[-1]["labels"] >= budget * 0.9 else None
+    per_seed = [[r for r in rows if r["seed"] == seed] for seed in seeds]
+    out = {"model": title, "yardstick": yardstick, "seeds": len(seeds)}
+    for threshold in THRESHOLDS:
+        reached = [first_reaching(s, threshold) for s in per_seed]
+        out[f"labels to F1 {threshold}: median / worst"] = (f"{int(np.median([r for r in reached if r])):,} / "
+                                                             + (f"{max(reached):,}" if all(reached) else "not reached")) if any(reached) else "not reached"
+    for budget in BUDGETS:
+        scores = [at_budget(s, budget) for s in per_seed]
+        out[f"F1 at {budget // 1000}k: median / worst"] = f"{np.median(scores):.4f} / {min(scores):.4f}" if all(s is not None for s in scores) else "-"
+    out["minutes per seed (median)"] = round(float(np.median([s[-1]["minutes"] for s in per_seed])), 1)
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=list(MODEL_NAMES) + list(TYPED), choices=list(MODEL_NAMES) + list(TYPED))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--preset", default="bench", help="the run settings (bfbnb.settings.PRESETS); 'default' is LearnerConfig()'s")
+    parser.add_argument("--max-labels", type=int, default=30_000)
+    parser.add_argument("--max-minutes", type=float, default=30)
+    parser.add_argument("--validation-size", type=int, default=20_000)
+    arguments = parser.parse_args()
+    print(f"{'model':<16}{'seed':>5}{'round':>6}{'labels':>8}{'F1':>8}{'prec':>8}{'recall':>8}{'F1@.95':>8}{'minutes':>8}")
+    every, table = [], []
+    for name in arguments.models:
+        rows = []
+        for seed in arguments.seeds:
+            seed_rows, title, yardstick = run(name, seed, arguments)
+            rows += seed_rows
+        every += rows
+        table.append(summary(name, title, yardstick, rows, arguments.seeds))
+        save_results("zoo_rounds", "Model zoo: every round", every, f"preset {arguments.preset}; F1 on {arguments.validation_size:,} uniform validation points")
+        save_results("zoo", "Model zoo: F1 against the strongest truth", table,
+                     f"preset {arguments.preset}, seeds {' '.join(map(str, arguments.seeds))}, at most {arguments.max_labels:,} labels or "
+                     f"{arguments.max_minutes:g} minutes per seed; F1 on {arguments.validation_size:,} uniform validation points")
+    print()
+    for row in table: print(" | ".join(f"{k}: {v}" for k, v in row.items()))
+
+
+if __name__ == "__main__":
+    main()
