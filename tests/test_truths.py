@@ -67,7 +67,7 @@ def test_uniform_bfb_fractions(rng):
 @pytest.mark.slow
 def test_copositivity_is_the_exact_condition_of_doublet_norms_and_singlets_near_the_boundary(rng):
     "Three doublets and two singlets entering only through |H_i|^2 and S_j^2, typed in multiplet notation: BFB iff Lambda is strictly copositive."
-    from bfbnb.models import truth_norm_quartic
+    from bfbnb.models import norm_quartic_matrix, truth_norm_quartic
     from bfbnb.multiplets import multiplet_potential
     pairs = [(i, j) for i in range(1, 6) for j in range(i + 1, 6)]
     text = ("fields: H1, H2, H3 doublet; S1, S2 real singlet\ncouplings: " + ", ".join([f"l{i}{i}" for i in range(1, 6)] + [f"l{i}{j}" for i, j in pairs])
@@ -79,5 +79,23 @@ def test_copositivity_is_the_exact_condition_of_doublet_norms_and_singlets_near_
     points = sample_near_boundary(truth, 15, 2000, rng, num_centers=300)
     found = minimise_on_sphere(potential, points, rng, num_starts=48)
     exact = truth(points)
-    disagree = exact != (found.values > 0)
-    assert 0.3 < exact.mean() < 0.7 and (np.abs(found.values[disagree]) < 1e-3).all(), found.values[disagree]
+    assert 0.3 < exact.mean() < 0.7
+    assert not (exact & (found.values < -1e-9)).any(), "a point called BFB has a negative value of V: the condition would be wrong"
+    # every point called not BFB has Kaplan's witness: x >= 0 (a positive eigenvector of a principal submatrix with eigenvalue <= 0),
+    # put in the fields as |H_i|^2 = x_i (neutral real components) and S_j^2 = x_j: V there is <= 0, whatever the minimiser found
+    matrices, neutral = norm_quartic_matrix(points[~exact], 5), [potential.phi_names.index(n) for n in ("H1_0_re", "H2_0_re", "H3_0_re", "S1", "S2")]
+    x = np.full((len(matrices), 5), np.nan)
+    for mask in range(1, 2**5):
+        subset = [i for i in range(5) if mask >> i & 1]
+        values, vectors = np.linalg.eigh(matrices[:, subset][:, :, subset])
+        for k in range(len(subset)):
+            v = vectors[:, :, k] * np.sign(vectors[:, :1, k])
+            hit = np.isnan(x[:, 0]) & (values[:, k] <= 0) & (v > 0).all(1)
+            x[np.ix_(hit, subset)], x[np.ix_(hit, [i for i in range(5) if i not in subset])] = v[hit], 0.0
+    assert not np.isnan(x).any()
+    phi = np.zeros((len(x), potential.num_phi))
+    phi[:, neutral] = np.sqrt(x)
+    phi /= np.linalg.norm(phi, axis=1, keepdims=True)
+    assert (potential.value(phi, points[~exact]) <= 1e-9).all()
+    missed = (found.values[~exact] > 1e-3).sum() # the brute-force minimiser misses some narrow negative valleys in 11 components
+    assert missed <= 0.01 * (~exact).sum(), missed
