@@ -25,5 +25,13 @@ def save_results(name: str, title: str, rows: list, note: str = "") -> Path:
     path = RESULTS / f"{name}.json"
     data = {"title": title, "command": "python " + " ".join(["bench/" + Path(sys.argv[0]).name] + sys.argv[1:]),
             "date": datetime.date.today().isoformat(), "machine": machine(), "note": note, "rows": rows}
-    path.write_text(json.dumps(data, indent=1) + "\n")
+    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp") # atomic: a reader (or a second bench) never sees half a file
+    staging.write_text(json.dumps(data, indent=1) + "\n")
+    os.replace(staging, path)
     return path
+
+
+def load_rows(name: str) -> list:
+    "The rows of bench/results/NAME.json, or none if it does not exist yet."
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text())["rows"] if path.exists() else []

@@ -1,7 +1,11 @@
 """Model zoo: F1 of active learning on every catalogue model and on potentials typed as a user would, against the
 strongest truth there is, on several seeds.
 
-    python bench/zoo.py [--models 2hdm gm ...] [--seeds 0 1 2] [--preset bench] [--max-labels 30000] [--max-minutes 30]
+    python bench/zoo.py [--models 2hdm gm ...] [--seeds 0 1 2] [--preset default] [--max-labels 30000] [--max-minutes 30]
+
+The preset is the held-in default (LearnerConfig() and NetworkSpec(), the CLI's `default`), with 100,000 validation
+points. A run of some models or seeds replaces their rows in the results files and keeps the others, so the table
+can be filled model by model.
 
 Yardstick, per model: the exact BFB condition where one is known (the catalogue's, and strict copositivity for the
 potentials in squared norms, Kannike 2012 / Kaplan 2000); otherwise certified labels (witnesses and sum-of-squares
@@ -12,6 +16,7 @@ seed), minutes. Figures go to bench/results/zoo.json (summary) and zoo_rounds.js
 """
 import argparse
 import os
+import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -22,7 +27,7 @@ from bfbnb.models import MODEL_NAMES, get_model, truth_norm_quartic
 from bfbnb.multiplets import multiplet_potential
 from bfbnb.runner import learner_from_settings
 from bfbnb.settings import RunSettings
-from record import save_results
+from record import load_rows, save_results
 
 _PAIRS5 = [(i, j) for i in range(1, 6) for j in range(i + 1, 6)]
 _COUPLINGS5 = ", ".join([f"lam{i}{i}" for i in range(1, 6)] + [f"lam{i}{j}" for i, j in _PAIRS5])
@@ -36,6 +41,8 @@ TYPED = { # potentials that are not in the catalogue, in multiplet notation, eac
 TITLES = {"5_singlets_z2": "5 real singlets, Z2^5 (15 couplings; exact: copositivity)",
           "3hdm_2s_norms": "3 doublets + 2 singlets, norms only (15 couplings; exact: copositivity)"}
 THRESHOLDS, BUDGETS = (0.98, 0.99, 0.995), (10_000, 20_000, 30_000)
+ORDER = list(MODEL_NAMES) + list(TYPED)
+COMMAND = "python " + " ".join(["bench/zoo.py"] + sys.argv[1:])
 
 
 def built(name):
@@ -56,7 +63,7 @@ def run(name, seed, arguments):
         record = learner.step()
         f = record.metrics["validation_f_score"]
         minutes = (time.perf_counter() - start) / 60
-        rows.append({"model": name, "seed": seed, "round": record.round_index, "labels": record.num_labels, "F1": round(f["f1@1"], 4),
+        rows.append({"model": name, "title": title, "seed": seed, "round": record.round_index, "labels": record.num_labels, "F1": round(f["f1@1"], 4),
                      "precision": round(f["precision@1"], 4), "recall": round(f["recall@1"], 4), "F1@0.95": round(f["f1@0.95"], 4),
                      "precision@0.95": round(f["precision@0.95"], 4), "recall@0.95": round(f["recall@0.95"], 4), "minutes": round(minutes, 2),
                      **{f"{phase} s": round(seconds, 1) for phase, seconds in record.timings.items()}})
@@ -65,18 +72,23 @@ def run(name, seed, arguments):
         step = learner.config.num_batches * learner.config.batch_size
         if record.num_labels + step > arguments.max_labels or minutes > arguments.max_minutes: break
     yardstick = "exact truth" if truth is not None else f"certified labels ({learner.validation_undecided:,} undecided validation points left out)"
-    return rows, title, yardstick
+    for row in rows: row["yardstick"], row["command"] = yardstick, COMMAND
+    return rows
 
 
-def summary(name, title, yardstick, rows, seeds):
-    "Labels to reach each F1 threshold and F1 at each budget: median and worst seed."
+def summary(name, rows):
+    "Labels to reach each F1 threshold and F1 at each budget: median and worst seed, over the seeds in `rows` (one model's)."
     def first_reaching(seed_rows, threshold):
         return next((r["labels"] for r in seed_rows if r["F1"] >= threshold), None)
     def at_budget(seed_rows, budget):
         within = [r for r in seed_rows if r["labels"] <= budget]
         return within[-1]["F1"] if within and seed_rows[-1]["labels"] >= budget * 0.9 else None
+    seeds = sorted({r["seed"] for r in rows})
     per_seed = [[r for r in rows if r["seed"] == seed] for seed in seeds]
-    out = {"model": title, "yardstick": yardstick, "seeds": len(seeds)}
+    yardsticks = sorted({r["yardstick"].split(" (")[0] for r in rows})
+    undecided = [r["yardstick"] for r in rows if "undecided" in r["yardstick"]]
+    out = {"model": rows[0]["title"], "yardstick": ", ".join(yardsticks) + (f" (per seed: {'; '.join(sorted(set(u.split('(')[1].rstrip(')') for u in undecided)))})" if undecided else ""),
+           "seeds": " ".join(map(str, seeds))}
     for threshold in THRESHOLDS:
         reached = [first_reaching(s, threshold) for s in per_seed]
         out[f"labels to F1 {threshold}: median / worst"] = (f"{int(np.median([r for r in reached if r])):,} / "
@@ -92,24 +104,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=list(MODEL_NAMES) + list(TYPED), choices=list(MODEL_NAMES) + list(TYPED))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--preset", default="bench", help="the run settings (bfbnb.settings.PRESETS); 'default' is LearnerConfig()'s")
+    parser.add_argument("--preset", default="default", help="the run settings (bfbnb.settings.PRESETS); 'default' is LearnerConfig()'s")
     parser.add_argument("--max-labels", type=int, default=30_000)
     parser.add_argument("--max-minutes", type=float, default=30)
-    parser.add_argument("--validation-size", type=int, default=20_000)
+    parser.add_argument("--validation-size", type=int, default=100_000)
     arguments = parser.parse_args()
     print(f"{'model':<16}{'seed':>5}{'round':>6}{'labels':>8}{'F1':>8}{'prec':>8}{'recall':>8}{'F1@.95':>8}{'minutes':>8}")
-    every, table = [], []
     for name in arguments.models:
-        rows = []
         for seed in arguments.seeds:
-            seed_rows, title, yardstick = run(name, seed, arguments)
-            rows += seed_rows
-        every += rows
-        table.append(summary(name, title, yardstick, rows, arguments.seeds))
-        save_results("zoo_rounds", "Model zoo: every round", every, f"preset {arguments.preset}; F1 on {arguments.validation_size:,} uniform validation points")
-        save_results("zoo", "Model zoo: F1 against the strongest truth", table,
-                     f"preset {arguments.preset}, seeds {' '.join(map(str, arguments.seeds))}, at most {arguments.max_labels:,} labels or "
-                     f"{arguments.max_minutes:g} minutes per seed; F1 on {arguments.validation_size:,} uniform validation points")
+            rows = run(name, seed, arguments)
+            kept = [r for r in load_rows("zoo_rounds") if "yardstick" in r and (r["model"], r["seed"]) != (name, seed)] # other models and seeds: as they were
+            every = sorted(kept + rows, key=lambda r: (ORDER.index(r["model"]) if r["model"] in ORDER else len(ORDER), r["seed"], r["round"]))
+            save_results("zoo_rounds", "Model zoo: every round", every, "each row names the command that measured it")
+            table = [summary(model, [r for r in every if r["model"] == model]) for model in dict.fromkeys(r["model"] for r in every)]
+            save_results("zoo", "Model zoo: F1 against the strongest truth", table,
+                         f"F1 (no cut) on {arguments.validation_size:,} uniform validation points; labels are oracle labels; "
+                         f"at most {arguments.max_labels:,} labels or {arguments.max_minutes:g} minutes per seed; the commands are in zoo_rounds.json")
     print()
     for row in table: print(" | ".join(f"{k}: {v}" for k, v in row.items()))
 

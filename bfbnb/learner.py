@@ -43,19 +43,19 @@ class LearnerConfig:
     validation_size: int = 20_000 # validation points (oracle or exact truth)
     min_bfb_fraction: float = 0.3 # convex-combination positives top the training set up to this BFB fraction
     witness_negatives: float = 0.0 # free non-BFB points per new oracle label, proven by cached witnesses (no oracle call)
-    num_batches: int = 10 # batches selected per round (BFBrain K_batch_num)
-    batch_size: int = 500 # points selected per batch (K_batch_size)
-    pool_factor: int = 100 # candidates per selected point (K_factor)
+    num_batches: int = 4 # batches selected per round (BFBrain K_batch_num)
+    batch_size: int = 1000 # points selected per batch (K_batch_size)
+    pool_factor: int = 20 # candidates per selected point (K_factor)
     uniform_fraction: float = 0.1 # uniform points among the candidates
     hop_distance: float|None = None # hop angle; None: the cap angle of the training set's BFB fraction
     score: str = "BALD" # acquisition function (bfbnb.scores)
     selection: str = "top_k" # top_k, power, softmax or soft_rank
     beta: float = 1.0 # coldness of stochastic selection
     center_score: str|None = None # score weighting which BFB points to hop around (BFBrain prob_score_fn); None: uniform
-    num_mc_samples: int = 100
-    epochs: int = 200 # training epochs at most
-    patience: int = 20 # epochs without improvement of the training loss before stopping
-    train_batch_size: int = 256
+    num_mc_samples: int = 50
+    epochs: int = 60 # training epochs at most
+    patience: int = 8 # epochs without improvement of the training loss before stopping
+    train_batch_size: int = 512
     learning_rate: float = 1e-3
     reduce_lr_patience: int = 0 # halve the learning rate after this many epochs without improvement; 0: constant
     from_scratch: bool = True # retrain a fresh network every round
@@ -161,8 +161,12 @@ class LabelledData:
     min_values: np.ndarray # [n] lowest V found (NaN when not minimised)
     source: np.ndarray # [n] int8 code of the provenance: SOURCES[code] names it (use from_source / is_from, not the codes)
     witnesses: np.ndarray # [n, num_phi] phi* with V(phi*, lam) < 0, NaN rows where none is known
+    minimisers: np.ndarray|None = None # [n, num_phi] phi of the lowest V found (witness or BFB minimum), NaN where not minimised; None: the witnesses
 
-    FIELDS = ("x", "labels", "certain", "min_values", "source", "witnesses")
+    FIELDS = ("x", "labels", "certain", "min_values", "source", "witnesses", "minimisers")
+
+    def __post_init__(self):
+        if self.minimisers is None: self.minimisers = np.array(self.witnesses, np.float64, copy=True)
 
     @staticmethod
     def source_code(name:str) -> int:
@@ -183,7 +187,8 @@ class LabelledData:
     def from_result(cls, x, result:OracleResult, source:str) -> LabelledData:
         "Points labelled by an oracle; `source` names their provenance (one of SOURCES)."
         return cls(np.asarray(x, np.float64), result.labels.copy(), result.certain.copy(), result.min_values.copy(),
-                   np.full(len(x), cls.source_code(source), np.int8), np.asarray(result.witnesses, np.float64).copy())
+                   np.full(len(x), cls.source_code(source), np.int8), np.asarray(result.witnesses, np.float64).copy(),
+                   np.asarray(result.minimisers, np.float64).copy())
 
     @classmethod
     def without_oracle(cls, x, labels, min_values, source:str, witnesses) -> LabelledData:
@@ -246,6 +251,8 @@ class Learner:
         if not self.config.certify: return result
         certified = self.certifier.certify(x, labels=result).labels() # certain on both sides where proven
         certified.from_cache, certified.seconds = result.from_cache, result.seconds + certified.seconds
+        found = np.isfinite(certified.witnesses).all(axis=1) # a witness the certifier found, else the oracle's minimiser
+        certified.minimisers = np.where(found[:, None], certified.witnesses, result.minimisers)
         return certified
 
     def step(self, on_epoch=None) -> RoundRecord:
@@ -401,7 +408,7 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
     keras.utils.set_random_seed(int(self.rng.integers(2**31)))
     warm = self.model is not None and not config.from_scratch and not self._rebuild
     self._rebuild = False
-    directions = witness_directions(self.potential, self.train.witnesses, spec.num_witness_directions) if spec.num_witness_directions else None
+    directions = witness_directions(self.potential, self.train.minimisers, spec.num_witness_directions) if spec.num_witness_directions else None
     if not warm:
         seed, size = int(self.rng.integers(2**31)), len(self.train)
         if directions is not None and len(directions): # a network kept for warm starts gets room for the witnesses of later rounds

@@ -56,6 +56,10 @@ class OracleResult:
     witnesses: np.ndarray # [n, num_phi] phi with V < 0, NaN rows where none was found or needed
     from_cache: np.ndarray # [n] bool: settled by a cached witness
     seconds: float = 0.0 # wall time of the labelling call
+    minimisers: np.ndarray|None = None # [n, num_phi] phi of the lowest V found (the witness where there is one), NaN where not minimised; None: the witnesses
+
+    def __post_init__(self):
+        if self.minimisers is None: self.minimisers = np.array(self.witnesses, np.float64, copy=True)
 
     def __len__(self): return len(self.labels)
 
@@ -69,7 +73,8 @@ class OracleResult:
 
     def take(self, rows) -> OracleResult:
         "The labels of `rows` (indices or a boolean mask) only."
-        return OracleResult(self.labels[rows], self.min_values[rows], self.certain[rows], self.witnesses[rows], self.from_cache[rows], self.seconds)
+        return OracleResult(self.labels[rows], self.min_values[rows], self.certain[rows], self.witnesses[rows], self.from_cache[rows], self.seconds,
+                            self.minimisers[rows])
 
     @classmethod
     def empty(cls, num_points:int, num_phi:int) -> OracleResult:
@@ -297,6 +302,7 @@ class Oracle:
         settled = lowest < -self.config.tolerance
         result.labels[settled], result.certain[settled], result.from_cache[settled] = False, True, True
         result.min_values[settled], result.witnesses[settled] = lowest[settled], self.cache.phis[which[settled]]
+        result.minimisers[settled] = self.cache.phis[which[settled]]
         np.add.at(self.cache.hits, which[settled], 1)
         return result, np.flatnonzero(~settled), call_seed
 
@@ -317,9 +323,9 @@ class Oracle:
     def _fill(self, result, indices, values, phis):
         negative = values < -self.config.tolerance
         result.labels[indices], result.certain[indices], result.min_values[indices] = ~negative, negative, values
-        result.witnesses[indices[negative]] = phis[negative]
+        result.witnesses[indices[negative]], result.minimisers[indices] = phis[negative], phis
 
-# %% ../nbs/04_oracle.ipynb #b0a82012
+# %% ../nbs/04_oracle.ipynb #4e802475
 @runtime_checkable
 class LabelOracle(Protocol):
     "What the learner needs of an oracle."
@@ -343,7 +349,7 @@ class FunctionOracle:
         result.labels = labels.copy()
         result.certain[:] = self.certain
         if len(parts) > 1: result.min_values = np.asarray(parts[1], np.float64).reshape(len(lam))
-        if len(parts) > 2: result.witnesses = np.asarray(parts[2], np.float64).reshape(len(lam), self.num_phi)
+        if len(parts) > 2: result.witnesses = np.asarray(parts[2], np.float64).reshape(len(lam), self.num_phi); result.minimisers = result.witnesses.copy()
         result.seconds = time.perf_counter() - start
         return result
 

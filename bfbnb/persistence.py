@@ -140,7 +140,7 @@ def _read_npz(path:Path, keys:tuple) -> dict:
         with np.load(path, allow_pickle=False) as arrays: return {key: arrays[key] for key in keys if key in arrays.files}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error: raise damaged(path, f"unreadable or truncated ({type(error).__name__})") from None
 
-DATA_FIELDS = ("x", "labels", "certain", "min_values", "source", "witnesses") # the arrays of a data set (bfbnb.learner.LabelledData)
+DATA_FIELDS = ("x", "labels", "certain", "min_values", "source", "witnesses", "minimisers") # the arrays of a data set (bfbnb.learner.LabelledData)
 
 def damaged(path:Path, why:str) -> RunDirectoryError:
     "The one-line error for a file of a run that cannot be used: what is wrong with it and what to do."
@@ -151,10 +151,13 @@ def _read_data(path:Path, potential:Potential) -> dict:
     if any(key not in data for key in ("x", "labels", "certain", "min_values", "source")): raise damaged(path, "some arrays are missing")
     n = len(data["labels"]) # runs saved before witnesses were kept have none
     data.setdefault("witnesses", np.full((n, potential.num_phi), np.nan))
-    if data["x"].shape != (n, potential.num_lam) or any(len(data[k]) != n for k in ("certain", "min_values", "source")) or data["witnesses"].shape != (n, potential.num_phi):
+    data.setdefault("minimisers", data["witnesses"]) # runs saved before minimisers were kept: the witnesses are the ones known
+    if (data["x"].shape != (n, potential.num_lam) or any(len(data[k]) != n for k in ("certain", "min_values", "source"))
+            or any(data[k].shape != (n, potential.num_phi) for k in ("witnesses", "minimisers"))):
         raise damaged(path, f"arrays have inconsistent shapes for a potential with {potential.num_lam} couplings and {potential.num_phi} field components")
     return {"x": data["x"], "labels": data["labels"].astype(bool), "certain": data["certain"].astype(bool), "min_values": data["min_values"],
-            "source": data["source"].astype(np.int8), "witnesses": data["witnesses"].astype(np.float64)}
+            "source": data["source"].astype(np.int8), "witnesses": data["witnesses"].astype(np.float64),
+            "minimisers": data["minimisers"].astype(np.float64)}
 
 def _check_files(path:Path, config:dict, retrain:bool) -> set:
     "Verify every data file against the checksums in config.json; returns the names present (version 1: whatever is there)."

@@ -75,8 +75,8 @@ class WitnessFeatures(keras.layers.Layer):
 
     def call(self, inputs, training=None):
         kept = None
-        if training and self.drop_rate: # each row loses its own random subset of directions
-            kept = keras.random.uniform((ops.shape(inputs)[0], self.num_directions), seed=self.seed_generator, dtype=inputs.dtype) >= self.drop_rate
+        if training and self.drop_rate: # each gradient step hides one random subset of the directions from its rows
+            kept = keras.random.uniform((1, self.num_directions), seed=self.seed_generator, dtype=inputs.dtype) >= self.drop_rate
         return self.augment(inputs, self.directions, kept)
 
     def compute_output_shape(self, input_shape): return tuple(input_shape[:-1]) + (input_shape[-1] + 1,)
