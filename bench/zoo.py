@@ -96,8 +96,24 @@ def summary(name, rows):
     for budget in BUDGETS:
         scores = [at_budget(s, budget) for s in per_seed]
         out[f"F1 at {budget // 1000}k: median / worst"] = f"{np.median(scores):.4f} / {min(scores):.4f}" if all(s is not None for s in scores) else "-"
-    out["minutes per seed (median)"] = round(float(np.median([s[-1]["minutes"] for s in per_seed])), 1)
+    minutes = [s[-1]["minutes"] for s in per_seed]
+    out["minutes per seed: fastest / slowest"] = f"{min(minutes):.1f} / {max(minutes):.1f}"
     return out
+
+
+def write_table(every, arguments):
+    "The summary of every model in `every`, written to bench/results/zoo.json."
+    table = [summary(model, [r for r in every if r["model"] == model]) for model in dict.fromkeys(r["model"] for r in every)]
+    save_results("zoo", "Model zoo: F1 against the strongest truth", table,
+                 f"F1 (no cut) on {arguments.validation_size:,} uniform validation points; training labels are oracle labels, at most "
+                 f"{arguments.max_labels:,} per seed; every round, with the command that measured it, is in bench/results/zoo_rounds.json")
+    return table
+
+
+def print_markdown(table):
+    "The summary as a Markdown table (the README's zoo table is this output)."
+    print("| " + " | ".join(table[0]) + " |\n|" + "---|" * len(table[0]))
+    for row in table: print("| " + " | ".join(str(v) for v in row.values()) + " |")
 
 
 def main():
@@ -108,7 +124,14 @@ def main():
     parser.add_argument("--max-labels", type=int, default=30_000)
     parser.add_argument("--max-minutes", type=float, default=30)
     parser.add_argument("--validation-size", type=int, default=100_000)
+    parser.add_argument("--table-only", action="store_true", help="rebuild zoo.json from the rows in zoo_rounds.json, running nothing")
     arguments = parser.parse_args()
+    if arguments.table_only:
+        every = [r for r in load_rows("zoo_rounds") if "yardstick" in r]
+        if not every: raise SystemExit("zoo: bench/results/zoo_rounds.json has no rows yet; run some models first")
+        table = write_table(every, arguments)
+        print_markdown(table)
+        return
     print(f"{'model':<16}{'seed':>5}{'round':>6}{'labels':>8}{'F1':>8}{'prec':>8}{'recall':>8}{'F1@.95':>8}{'minutes':>8}")
     for name in arguments.models:
         for seed in arguments.seeds:
@@ -116,12 +139,9 @@ def main():
             kept = [r for r in load_rows("zoo_rounds") if "yardstick" in r and (r["model"], r["seed"]) != (name, seed)] # other models and seeds: as they were
             every = sorted(kept + rows, key=lambda r: (ORDER.index(r["model"]) if r["model"] in ORDER else len(ORDER), r["seed"], r["round"]))
             save_results("zoo_rounds", "Model zoo: every round", every, "each row names the command that measured it")
-            table = [summary(model, [r for r in every if r["model"] == model]) for model in dict.fromkeys(r["model"] for r in every)]
-            save_results("zoo", "Model zoo: F1 against the strongest truth", table,
-                         f"F1 (no cut) on {arguments.validation_size:,} uniform validation points; labels are oracle labels; "
-                         f"at most {arguments.max_labels:,} labels or {arguments.max_minutes:g} minutes per seed; the commands are in zoo_rounds.json")
+            table = write_table(every, arguments)
     print()
-    for row in table: print(" | ".join(f"{k}: {v}" for k, v in row.items()))
+    print_markdown(table)
 
 
 if __name__ == "__main__":

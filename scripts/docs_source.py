@@ -110,6 +110,7 @@ def _results_page() -> str:
     files = sorted((ROOT / "bench" / "results").glob("*.json"))
     if not files: raise SystemExit("docs: no benchmark results in bench/results/; run the benchmarks in bench/ (each writes its file)")
     for path in files:
+        if path.stem.endswith("_rounds"): continue # every round of a benchmark: the raw data behind its summary file, too long for a page
         data = json.loads(path.read_text())
         lines.append(f"## {data['title']}\n")
         lines.append(f"`{data['command']}` — measured {data['date']} on {data['machine']}.\n")
