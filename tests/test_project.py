@@ -59,3 +59,12 @@ def test_readme_lists_each_catalogue_models_coupling_order():
         assert row, name
         shown = row.group(1).split(", ")
         assert shown == list(names) or (shown[-2] == "..." and shown[0] == names[0] and shown[-1] == names[-1]), (name, shown)
+
+
+def test_readme_zoo_table_is_the_benchmarks_own():
+    import json
+    readme = (ROOT / "README.md").read_text()
+    table = json.loads((ROOT / "bench" / "results" / "zoo.json").read_text())["rows"]
+    assert len(table) == 8
+    for row in table:  # each summary row, as bench/zoo.py --table-only prints it
+        assert "| " + " | ".join(str(v) for v in row.values()) + " |" in readme, row["model"]
