@@ -55,7 +55,7 @@ def main():
     parser.add_argument("--witness-negatives", type=float, default=0.0, help="free witness-proven non-BFB points per new oracle label")
     parser.add_argument("--pool-factor", type=int, default=20)
     parser.add_argument("--witness-directions", type=int, default=4096, help="training witnesses fed to the network as its margin input; 0: couplings only")
-    parser.add_argument("--witness-dropout", type=float, default=0.5, help="fraction of the witness directions each training row does not see")
+    parser.add_argument("--witness-dropout", type=float, default=0.0, help="fraction of the witness directions each gradient step hides")
     parser.add_argument("--layers", type=int, default=5)
     parser.add_argument("--units", type=int, default=128)
     parser.add_argument("--warm", action="store_true", help="warm-start training instead of from scratch")

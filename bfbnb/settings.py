@@ -60,7 +60,7 @@ class RunSettings:
     num_layers: int = setting(3, "hidden layers of the concrete-dropout network", target="network")
     units: int = setting(32, "units per hidden layer", target="network")
     num_witness_directions: int = setting(4096, "training witnesses the network sees as its margin input; 0: couplings only", target="network")
-    witness_dropout: float = setting(0.5, "fraction of the witness directions each training row does not see", target="network")
+    witness_dropout: float = setting(0.0, "fraction of the witness directions each gradient step hides from the network (0: it sees them all)", target="network")
     num_restarts: int = setting(20, "oracle minimisations per point: more starts, fewer wrongly presumed BFB labels", target="oracle")
 
     def to_dict(self) -> dict: return asdict(self)
