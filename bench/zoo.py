@@ -89,10 +89,10 @@ def summary(name, rows):
     undecided = [r["yardstick"] for r in rows if "undecided" in r["yardstick"]]
     out = {"model": rows[0]["title"], "yardstick": ", ".join(yardsticks) + (f" (per seed: {'; '.join(sorted(set(u.split('(')[1].rstrip(')') for u in undecided)))})" if undecided else ""),
            "seeds": " ".join(map(str, seeds))}
+    def labels(value): return "not reached" if value == np.inf else f"{int(value):,}"
     for threshold in THRESHOLDS:
-        reached = [first_reaching(s, threshold) for s in per_seed]
-        out[f"labels to F1 {threshold}: median / worst"] = (f"{int(np.median([r for r in reached if r])):,} / "
-                                                             + (f"{max(reached):,}" if all(reached) else "not reached")) if any(reached) else "not reached"
+        reached = [first_reaching(s, threshold) or np.inf for s in per_seed] # a seed that never reached it counts as never
+        out[f"labels to F1 {threshold}: median / worst"] = f"{labels(np.median(reached))} / {labels(max(reached))}"
     for budget in BUDGETS:
         scores = [at_budget(s, budget) for s in per_seed]
         out[f"F1 at {budget // 1000}k: median / worst"] = f"{np.median(scores):.4f} / {min(scores):.4f}" if all(s is not None for s in scores) else "-"
@@ -110,10 +110,15 @@ def write_table(every, arguments):
     return table
 
 
+def markdown_row(cells) -> str:
+    "One row of a Markdown table (tests/test_project.py finds the README's zoo rows by it)."
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
 def print_markdown(table):
     "The summary as a Markdown table (the README's zoo table is this output)."
-    print("| " + " | ".join(table[0]) + " |\n|" + "---|" * len(table[0]))
-    for row in table: print("| " + " | ".join(str(v) for v in row.values()) + " |")
+    print(markdown_row(table[0]) + "\n|" + "---|" * len(table[0]))
+    for row in table: print(markdown_row(row.values()))
 
 
 def main():

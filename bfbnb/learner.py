@@ -27,7 +27,7 @@ from .plots import write_views
 from .potential import Potential
 from .sampling import convex_combinations, hop_distance_for_fraction, hop_sample, sample_sphere
 from .scores import SCORES, SELECTION_METHODS, get_score, select
-from .witness import build_witness_network, witness_directions, witness_layer
+from .witness import build_witness_network, proof_gate, with_proof_gate, witness_directions, witness_layer
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ class NetworkSpec:
     num_witness_directions: int = 4096 # training witnesses fed to the network as its margin input (bfbnb.witness); 0: couplings only
     witness_dropout: float = 0.0 # fraction of the directions each gradient step hides (0: all seen; the zoo measured 0 best)
     kind: str = "mc_dropout" # one of NETWORK_KINDS: a concrete-dropout MC network, or a deep ensemble of config.num_members networks
+    num_proof_directions: int = 0 # training minimisers that, at prediction, set P(BFB) to 0 where they prove a point non-BFB (bfbnb.witness.ProofGate); 0: no gate
 
     def __post_init__(self):
         _check_fields(self, _NETWORK_RULES)
@@ -116,7 +117,7 @@ _CONFIG_RULES = {
     "learning_rate": _real(0, 1, closed_low=False), "witness_negatives": _real(0, 100), "reduce_lr_patience": _count(0), "from_scratch": _flag(),
     "full_train_interval": _count(1), "use_truth": _flag(), "seed": _count(0), "certify": _flag(),
     "validation": (lambda v: v in VALIDATION_SOURCES, "one of " + ", ".join(VALIDATION_SOURCES))}
-_NETWORK_RULES = {"num_layers": _count(1), "units": _count(1), "num_witness_directions": _count(0), "witness_dropout": _real(0, 1, closed_high=False),
+_NETWORK_RULES = {"num_layers": _count(1), "units": _count(1), "num_witness_directions": _count(0), "witness_dropout": _real(0, 1, closed_high=False), "num_proof_directions": _count(0),
                   "kind": (lambda v: v in NETWORK_KINDS, "one of " + ", ".join(NETWORK_KINDS))}
 
 def check_setting(owner:type, name:str, value, label:str|None=None):
@@ -409,6 +410,7 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
     warm = self.model is not None and not config.from_scratch and not self._rebuild
     self._rebuild = False
     directions = witness_directions(self.potential, self.train.minimisers, spec.num_witness_directions) if spec.num_witness_directions else None
+    proofs = witness_directions(self.potential, self.train.minimisers, spec.num_proof_directions) if spec.num_proof_directions else None
     if not warm:
         seed, size = int(self.rng.integers(2**31)), len(self.train)
         if directions is not None and len(directions): # a network kept for warm starts gets room for the witnesses of later rounds
@@ -417,8 +419,11 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
                                                slots, spec.witness_dropout, ensemble=spec.kind == "ensemble")
         elif spec.kind == "ensemble": self.model = build_ensemble(self.potential.num_lam, spec.num_layers, spec.units, size, seed, spec.config)
         else: self.model = build_network(self.potential.num_lam, spec.num_layers, spec.units, size, seed, spec.config)
+        if proofs is not None: self.model = with_proof_gate(self.model, proofs, None if config.from_scratch else spec.num_proof_directions)
         self.model.compile(optimizer=keras.optimizers.Adam(config.learning_rate), loss="binary_crossentropy")
-    elif directions is not None and (layer := witness_layer(self.model)) is not None: layer.set_directions(directions[:layer.num_directions])
+    else:
+        if directions is not None and (layer := witness_layer(self.model)) is not None: layer.set_directions(directions[:layer.num_directions])
+        if proofs is not None and (gate := proof_gate(self.model)) is not None: gate.set_directions(proofs[:gate.num_directions])
     full = not warm or self.round_index % config.full_train_interval == 0
     data = self.train if full else new
     set_training_size(self.model, len(self.train))
@@ -539,7 +544,8 @@ def _state_dict(self) -> dict:
             "metrics": [metric.to_dict() for metric in self.metrics.values()], "history": [record.to_dict() for record in self.records],
             "config": {"potential": self.potential.to_dict(), "learner": asdict(self.config),
                        "network": {"num_layers": network.num_layers, "units": network.units, "config": asdict(network.config),
-                                   "num_witness_directions": network.num_witness_directions, "witness_dropout": network.witness_dropout, "kind": network.kind},
+                                   "num_witness_directions": network.num_witness_directions, "witness_dropout": network.witness_dropout, "kind": network.kind,
+                                   "num_proof_directions": network.num_proof_directions},
                        "rng": generator_state(self.rng), "num_labels": self.num_labels, "validation_source": self.validation_source,
                        "validation_undecided": self.validation_undecided,
                        "round_index": self.round_index, "model_name": self.model_name}}
@@ -553,7 +559,7 @@ def _from_state(cls, state:dict, truth=None) -> Learner:
         saved = config["network"]
         network = NetworkSpec(saved["num_layers"], saved["units"], NetworkConfig(**saved["config"]),
                               saved.get("num_witness_directions", saved.get("witness_directions", 0)), saved.get("witness_dropout", 0.5), # older runs: none
-                              saved.get("kind", "mc_dropout"))
+                              saved.get("kind", "mc_dropout"), saved.get("num_proof_directions", 0))
         num_labels, validation_source, run_state = int(config["num_labels"]), config["validation_source"], config["rng"]
     except (KeyError, TypeError, ValueError) as error: raise damaged(where, f"invalid entry ({type(error).__name__}: {error})") from None
     learner = cls(state["potential"], state["oracle"], learner_config, network, metrics=[], truth=truth if truth is not None else state["truth"],

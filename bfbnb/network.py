@@ -155,6 +155,10 @@ def _is_feature_layer(layer) -> bool:
     "A deterministic layer that appends features to the unit couplings: it has `augment(h, *tensors)` and `feature_tensors()`."
     return callable(getattr(layer, "augment", None)) and callable(getattr(layer, "feature_tensors", None))
 
+def _is_gate_layer(layer) -> bool:
+    "A deterministic layer after the output, fed (P(BFB), unit couplings), that multiplies P(BFB) by `gate(h, *tensors)` [points]; it has `gate_tensors()`."
+    return callable(getattr(layer, "gate", None)) and callable(getattr(layer, "gate_tensors", None))
+
 def _parents(model) -> dict:
     "Layer name -> names of the layers feeding it, from the model's public config (a plain chain has one parent each)."
     out = {}
@@ -168,37 +172,42 @@ def _parents(model) -> dict:
     return out
 
 def _dropout_chain(model) -> list|None:
-    "The layers after the projection of a sphere-projection -> [feature layers] -> ConcreteDense chain with one output, else None."
+    "The layers after the projection of a sphere-projection -> [feature layers] -> ConcreteDense chain with one output -> [a gate], else None."
     body = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     if not body or not isinstance(body[0], SphereProjection): return None
+    gates = [body.pop()] if len(body) > 2 and _is_gate_layer(body[-1]) else []
     chain = body[1:]
     num_features = next((i for i, layer in enumerate(chain) if not _is_feature_layer(layer)), len(chain))
     if not all(isinstance(l, ConcreteDense) for l in chain[num_features:]): return None
     parents = _parents(model)
     for previous, layer in zip([body[0]] + chain[:-1], chain):
         if parents.get(layer.name) != [previous.name]: return None
+    if gates and parents.get(gates[0].name) != [chain[-1].name, body[0].name]: return None # gate(P(BFB), unit couplings)
     dense = chain[num_features:]
-    return chain if dense and dense[-1].units == 1 and model.outputs[0].shape[-1] == 1 else None
+    return chain + gates if dense and dense[-1].units == 1 and model.outputs[0].shape[-1] == 1 else None
 
-def _split(chain) -> tuple[list, list]:
-    "(feature layers, ConcreteDense layers) of a chain."
-    return [l for l in chain if not isinstance(l, ConcreteDense)], [l for l in chain if isinstance(l, ConcreteDense)]
+def _split(chain) -> tuple[list, list, list]:
+    "(feature layers, ConcreteDense layers, gates) of a chain."
+    return ([l for l in chain if _is_feature_layer(l)], [l for l in chain if isinstance(l, ConcreteDense)], [l for l in chain if _is_gate_layer(l)])
 
-def _thinned(x, drawn, num_samples:int, augments, activations):
-    "P(BFB) [points, samples] of `num_samples` thinned networks on points x [points, inputs]; drawn = (feature tensors, weights)."
-    features, weights = drawn
-    h = x / ops.maximum(ops.sqrt(ops.sum(ops.square(x), axis=-1, keepdims=True)), EPSILON)
+def _thinned(x, drawn, num_samples:int, augments, activations, gates):
+    "P(BFB) [points, samples] of `num_samples` thinned networks on points x [points, inputs]; drawn = (feature tensors, weights, gate tensors)."
+    features, weights, gate_tensors = drawn
+    unit = x / ops.maximum(ops.sqrt(ops.sum(ops.square(x), axis=-1, keepdims=True)), EPSILON)
+    h = unit
     for augment, tensors in zip(augments, features): h = augment(h, *tensors) # deterministic, once per point
     h = ops.broadcast_to(h[None], (num_samples,) + tuple(ops.shape(h)))
     for (kernel, bias), activation in zip(weights, activations):
         h = activation(ops.matmul(h, kernel) + bias) # [samples, points, units]
-    return ops.transpose(h[..., 0])
+    probability = ops.transpose(h[..., 0])
+    for gate, tensors in zip(gates, gate_tensors): probability = probability * gate(unit, *tensors)[:, None] # once per point
+    return probability
 
 def _compiled_thinned(chain, num_samples:int):
     "The backend's compiled `_thinned` for this chain and number of samples."
-    features, dense = _split(chain)
+    features, dense, gates = _split(chain)
     augments, activations = [layer.augment for layer in features], [layer.activation for layer in dense]
-    function = lambda x, drawn: _thinned(x, drawn, num_samples, augments, activations)
+    function = lambda x, drawn: _thinned(x, drawn, num_samples, augments, activations, [layer.gate for layer in gates])
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
         compiled = tf.function(function, reduce_retracing=True)
@@ -208,9 +217,9 @@ def _compiled_thinned(chain, num_samples:int):
     else: compiled = function
     return lambda x, drawn: ops.convert_to_numpy(compiled(ops.convert_to_tensor(x), drawn))
 
-def _draw_weights(chain, num_samples:int|None) -> tuple[list, list]:
-    "Feature tensors, and one thinned (kernel, bias) per layer and sample (kernels [samples, inputs, units]); None: the mean-field weights."
-    features, dense = _split(chain)
+def _draw_weights(chain, num_samples:int|None) -> tuple[list, list, list]:
+    "Feature tensors, one thinned (kernel, bias) per layer and sample (kernels [samples, inputs, units]; None: the mean-field weights), gate tensors."
+    features, dense, gates = _split(chain)
     weights = []
     for layer in dense:
         kernel = layer.kernel
@@ -221,7 +230,7 @@ def _draw_weights(chain, num_samples:int|None) -> tuple[list, list]:
             kernel = keep[:, :, None] * kernel[None] / (1 - p)
         else: kernel = ops.broadcast_to(kernel[None], (num_samples,) + tuple(kernel.shape))
         weights.append((kernel, ops.convert_to_tensor(layer.bias)))
-    return [tuple(layer.feature_tensors()) for layer in features], weights
+    return [tuple(layer.feature_tensors()) for layer in features], weights, [tuple(layer.gate_tensors()) for layer in gates]
 
 def _forward(model):
     "A compiled function rows -> outputs for `model` (the generic path), built once per model."

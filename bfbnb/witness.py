@@ -13,7 +13,8 @@ from .network import NetworkConfig, SphereProjection, stack_layers
 from .potential import Potential
 
 # %% auto #0
-__all__ = ['witness_directions', 'witness_margin', 'WitnessFeatures', 'build_witness_network', 'witness_layer']
+__all__ = ['witness_directions', 'witness_margin', 'filled_slots', 'WitnessFeatures', 'build_witness_network', 'witness_layer',
+           'ProofGate', 'with_proof_gate', 'proof_gate']
 
 # %% ../nbs/05a_witness.ipynb #629e2446
 def _unit_rows(x:np.ndarray) -> np.ndarray: return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-300)
@@ -45,6 +46,14 @@ def witness_margin(directions:np.ndarray, lam:np.ndarray, chunk:int=8192) -> np.
     return np.concatenate([(_unit_rows(lam[start:start + chunk]) @ directions.T).min(axis=1) for start in range(0, len(lam), chunk)])
 
 # %% ../nbs/05a_witness.ipynb #247ddb41
+def filled_slots(vectors:np.ndarray, num_slots:int, num_inputs:int) -> np.ndarray: # [k <= num_slots, num_inputs] -> [num_slots, num_inputs]
+    "Directions repeated cyclically to fill a layer's `num_slots` (repeats change no minimum); zeros when there are none."
+    vectors = np.asarray(vectors, np.float64)
+    if vectors.ndim != 2 or vectors.shape[1] != num_inputs or len(vectors) > num_slots or not np.isfinite(vectors).all():
+        raise ValueError(f"directions must be finite with shape (k <= {num_slots}, {num_inputs}), got {vectors.shape}")
+    return np.zeros((num_slots, num_inputs)) if len(vectors) == 0 else vectors[np.arange(num_slots) % len(vectors)]
+
+# %% ../nbs/05a_witness.ipynb #5d24750f
 @keras.saving.register_keras_serializable(package="bfbnb")
 class WitnessFeatures(keras.layers.Layer):
     "Appends `scale` x the witness margin min_k h . q_k over fixed unit directions q_k to unit couplings h."
@@ -60,11 +69,7 @@ class WitnessFeatures(keras.layers.Layer):
 
     def set_directions(self, vectors:np.ndarray):
         "Use these unit directions [k <= num_directions, num_inputs]."
-        vectors = np.asarray(vectors, np.float64)
-        if vectors.ndim != 2 or vectors.shape[1] != self.directions.shape[1] or len(vectors) > self.num_directions or not np.isfinite(vectors).all():
-            raise ValueError(f"directions must be finite with shape (k <= {self.num_directions}, {self.directions.shape[1]}), got {vectors.shape}")
-        filled = np.zeros(tuple(self.directions.shape)) if len(vectors) == 0 else vectors[np.arange(self.num_directions) % len(vectors)]
-        self.directions.assign(filled.astype(self.directions.dtype))
+        self.directions.assign(filled_slots(vectors, self.num_directions, self.directions.shape[1]).astype(self.directions.dtype))
 
     def feature_tensors(self): return (ops.convert_to_tensor(self.directions),)
     def augment(self, h, directions, kept=None):
@@ -82,7 +87,7 @@ class WitnessFeatures(keras.layers.Layer):
     def compute_output_shape(self, input_shape): return tuple(input_shape[:-1]) + (input_shape[-1] + 1,)
     def get_config(self): return {**super().get_config(), "num_directions": self.num_directions, "scale": self.scale, "drop_rate": self.drop_rate, "seed": self.seed}
 
-# %% ../nbs/05a_witness.ipynb #5d24750f
+# %% ../nbs/05a_witness.ipynb #e8fe9cb8
 def build_witness_network(num_inputs:int, directions:np.ndarray, num_layers:int=5, units:int=128, training_size:int=1000, seed:int=0,
                           config:NetworkConfig|None=None, num_slots:int|None=None, drop_rate:float=0.5,
                           ensemble:bool=False) -> keras.Model:
@@ -100,3 +105,46 @@ def build_witness_network(num_inputs:int, directions:np.ndarray, num_layers:int=
 def witness_layer(model) -> WitnessFeatures|None:
     "The WitnessFeatures layer of `model`, or None."
     return next((layer for layer in model.layers if isinstance(layer, WitnessFeatures)), None)
+
+# %% ../nbs/05a_witness.ipynb #cc3caf00
+@keras.saving.register_keras_serializable(package="bfbnb")
+class ProofGate(keras.layers.Layer):
+    "At inference, P(BFB) -> 0 wherever a held direction proves the point non-BFB: min_k h . q_k < -tolerance (h: unit couplings)."
+    def __init__(self, num_directions:int, num_inputs:int, block:int=512, tolerance:float=1e-5, **kwargs):
+        super().__init__(**kwargs)
+        if int(num_directions) < 1 or int(num_inputs) < 1 or int(block) < 1 or not tolerance >= 0:
+            raise ValueError(f"need num_directions, num_inputs and block >= 1 and tolerance >= 0, got {num_directions}, {num_inputs}, {block}, {tolerance}")
+        self.num_directions, self.num_inputs, self.tolerance = int(num_directions), int(num_inputs), float(tolerance)
+        self.block = min(int(block), self.num_directions)
+        shape = (-(-self.num_directions // self.block), self.block, self.num_inputs)
+        self.blocks = self.add_weight(name="blocks", shape=shape, trainable=False, initializer="zeros")
+
+    def set_directions(self, vectors:np.ndarray):
+        "Use these unit directions [k <= num_directions, num_inputs]."
+        slots = filled_slots(vectors, self.num_directions, self.num_inputs)
+        total = self.blocks.shape[0] * self.block
+        self.blocks.assign(slots[np.arange(total) % len(slots)].reshape(tuple(self.blocks.shape)).astype(self.blocks.dtype))
+
+    def gate_tensors(self): return (ops.convert_to_tensor(self.blocks),)
+    def gate(self, h, blocks):
+        "[points]: 0 where a direction proves the unit couplings h non-BFB, else 1."
+        margins = ops.map(lambda block: ops.min(ops.matmul(h, ops.transpose(block)), axis=-1), blocks) # [blocks, points]
+        return ops.cast(ops.min(margins, axis=0) >= -self.tolerance, h.dtype)
+
+    def call(self, probability, h, training=None):
+        return probability if training else probability * self.gate(h, self.blocks)[:, None]
+
+    def compute_output_shape(self, probability_shape, h_shape): return probability_shape
+    def get_config(self): return {**super().get_config(), "num_directions": self.num_directions, "num_inputs": self.num_inputs, "block": self.block, "tolerance": self.tolerance}
+
+# %% ../nbs/05a_witness.ipynb #b665dcef
+def with_proof_gate(model, directions:np.ndarray, num_slots:int|None=None, block:int=512) -> keras.Model:
+    "`model` (a network with the `sphere` projection) followed by a ProofGate of `directions`; `num_slots` directions at most."
+    gate = ProofGate(num_slots or max(len(directions), 1), model.inputs[0].shape[-1], block, name="proof_gate")
+    gated = keras.Model(model.inputs[0], gate(model.outputs[0], model.get_layer("sphere").output), name=model.name) # one input, not a list of one
+    gate.set_directions(directions)
+    return gated
+
+def proof_gate(model) -> ProofGate|None:
+    "The ProofGate layer of `model`, or None."
+    return next((layer for layer in model.layers if isinstance(layer, ProofGate)), None)

@@ -230,3 +230,24 @@ def test_export_is_usable_with_plain_tensorflow(tmp_path):
     from bfbnb.network import mc_mean
     assert np.abs(plain - mc_mean(learner.model, points, 2000)).max() < 0.05
     assert "lam0, lam1, lam2, lam3, lam4" in (exported / "README.txt").read_text()
+
+
+def test_a_proof_gated_run_saves_loads_and_exports(tmp_path):
+    from bfbnb.sampling import sample_sphere
+    from bfbnb.witness import proof_gate, witness_directions, witness_margin
+    model = get_model("inert_2hdm")
+    config = LearnerConfig(**TINY)
+    spec = NetworkSpec(2, 16, num_proof_directions=50_000)
+    learner = Learner(model.potential, Oracle(model.potential, 10, seed=config.seed), config, spec, truth=model.truth)
+    learner.run(2, directory=tmp_path / "run")
+    loaded = Learner.load(tmp_path / "run", truth=model.truth)
+    assert loaded.network.num_proof_directions == 50_000 and proof_gate(loaded.model) is not None
+    probe = sample_sphere(3000, 5, np.random.default_rng(0)).astype("float32")
+    assert np.allclose(mean_field(loaded.model, probe), mean_field(learner.model, probe), atol=1e-6)
+    proven = witness_margin(witness_directions(model.potential, learner.train.minimisers, 50_000), probe) < -1e-5
+    assert proven.sum() > 100 and (mean_field(loaded.model, probe)[proven] == 0).all()
+    assert not model.truth(probe[proven]).any()  # every gated point is non-BFB by the exact condition
+    import tensorflow as tf
+    network = tf.saved_model.load(str(learner.export(tmp_path / "exported")))  # kept: its variables live as long as it does
+    served = network.serve(probe).numpy()
+    assert (served[proven] == 0).all() and (served[~proven] > 0).any()  # the exported network keeps the gate
