@@ -128,6 +128,7 @@ class ProofGate(keras.layers.Layer):
     def gate_tensors(self): return (ops.convert_to_tensor(self.blocks),)
     def gate(self, h, blocks):
         "[points]: 0 where a direction proves the unit couplings h non-BFB, else 1."
+        blocks = ops.convert_to_tensor(blocks) # a Keras variable is no array for JAX's map
         margins = ops.map(lambda block: ops.min(ops.matmul(h, ops.transpose(block)), axis=-1), blocks) # [blocks, points]
         return ops.cast(ops.min(margins, axis=0) >= -self.tolerance, h.dtype)
 
