@@ -14,6 +14,7 @@ from .certify import Certifier
 from .kernel import check_array
 from .learner import Learner
 from .oracle import Oracle
+from .witness import proof_gate
 
 # %% auto #0
 __all__ = ['CERTIFICATE_WORDS', 'SliceSpec', 'SliceMap', 'slice_map', 'default_base', 'point_details', 'certify_points',
@@ -91,15 +92,17 @@ def default_base(learner:Learner) -> np.ndarray:
     return bfb[0] if len(bfb) else learner.train.x[0]
 
 def point_details(learner:Learner, lam, score:str="bald", num_mc_samples:int|None=None) -> dict:
-    "Prediction, uncertainty, oracle label, minimum V and witness of one coupling point."
+    "Prediction (and whether the proof gate proves it non-BFB), uncertainty, oracle label, minimum V and witness of one coupling point."
     lam = check_array(np.asarray(lam, np.float64).reshape(1, -1), "lam", learner.potential.num_lam, "couplings")
     prediction = learner.predict(lam, num_mc_samples, scores=(score,))
     with learner.untouched(): # a look: the oracle's generator and witness cache stay as they were
         label = learner.oracle.label(lam)
         certificate = _certifier(learner).certify(lam, labels=label) if isinstance(learner.oracle, Oracle) else None
     witness = label.witnesses[0]
+    gate = proof_gate(learner.model) if learner.model is not None else None
     details = {"couplings": dict(zip(learner.coupling_names, map(float, lam[0]))), "probability": float(prediction["probability"][0]),
-               "predicted_bfb": bool(prediction["label"][0]), score: float(prediction[score][0]), "oracle_bfb": bool(label.labels[0]),
+               "predicted_bfb": bool(prediction["label"][0]),
+               "proven_by_training": bool(gate is not None and gate.proves(lam)[0]), score: float(prediction[score][0]), "oracle_bfb": bool(label.labels[0]),
                "certain": bool(label.certain[0]), "min_value": float(label.min_values[0]),
                "witness": None if np.isnan(witness).any() else dict(zip(learner.potential.phi_names, map(float, witness)))}
     if certificate is not None:
@@ -155,9 +158,9 @@ def details_rows(details:dict) -> list[tuple[str, str]]:
     number = lambda v: f"{v:.4g}"
     verdict = lambda bfb: "BFB" if bfb else "not BFB"
     rows = [(name, number(value)) for name, value in details["couplings"].items()]
-    score = next(key for key in details if key not in {"couplings", "probability", "predicted_bfb", "oracle_bfb", "certain", "min_value", "witness",
+    score = next(key for key in details if key not in {"couplings", "probability", "predicted_bfb", "proven_by_training", "oracle_bfb", "certain", "min_value", "witness",
                                                           "truth_bfb", "certificate"})
-    rows += [("P(BFB), network", number(details["probability"])), ("network says", verdict(details["predicted_bfb"]) + " (a presumption)"),
+    rows += [("P(BFB), network", number(details["probability"])), ("network says", verdict(details["predicted_bfb"]) + (" (proven: a training minimiser gives V < 0 here)" if details.get("proven_by_training") else " (a presumption)")),
              (f"uncertainty ({score})", number(details[score])),
              ("oracle says", verdict(details["oracle_bfb"]) + (" (proven by the witness)" if details["certain"] and not details["oracle_bfb"] else " (presumed: no negative V found)")),
              ("lowest V on the field sphere", number(details["min_value"]))]

@@ -79,7 +79,7 @@ class NetworkSpec:
     num_witness_directions: int = 4096 # training witnesses fed to the network as its margin input (bfbnb.witness); 0: couplings only
     witness_dropout: float = 0.0 # fraction of the directions each gradient step hides (0: all seen; the zoo measured 0 best)
     kind: str = "mc_dropout" # one of NETWORK_KINDS: a concrete-dropout MC network, or a deep ensemble of config.num_members networks
-    num_proof_directions: int = 0 # training minimisers that, at prediction, set P(BFB) to 0 where they prove a point non-BFB (bfbnb.witness.ProofGate); 0: no gate
+    num_proof_directions: int = 65536 # training minimisers that, at prediction, set P(BFB) to 0 where they prove a point non-BFB (bfbnb.witness.ProofGate); 0: no gate
 
     def __post_init__(self):
         _check_fields(self, _NETWORK_RULES)

@@ -61,7 +61,7 @@ class RunSettings:
     units: int = setting(32, "units per hidden layer", target="network")
     num_witness_directions: int = setting(4096, "training witnesses the network sees as its margin input; 0: couplings only", target="network")
     witness_dropout: float = setting(0.0, "fraction of the witness directions each gradient step hides from the network (0: it sees them all)", target="network")
-    num_proof_directions: int = setting(0, "training minimisers that prove points non-BFB at prediction, where P(BFB) is then 0 (bfbnb.witness.ProofGate); 0: no proof gate", target="network")
+    num_proof_directions: int = setting(65536, "training minimisers that prove points non-BFB at prediction, where P(BFB) is then 0 (bfbnb.witness.ProofGate); 0: no proof gate", target="network")
     num_restarts: int = setting(20, "oracle minimisations per point: more starts, fewer wrongly presumed BFB labels", target="oracle")
 
     def to_dict(self) -> dict: return asdict(self)

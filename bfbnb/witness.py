@@ -132,6 +132,12 @@ class ProofGate(keras.layers.Layer):
         margins = ops.map(lambda block: ops.min(ops.matmul(h, ops.transpose(block)), axis=-1), blocks) # [blocks, points]
         return ops.cast(ops.min(margins, axis=0) >= -self.tolerance, h.dtype)
 
+    def proves(self, lam:np.ndarray) -> np.ndarray:
+        "[points] bool: a held direction proves these couplings [points, num_inputs] (any length) non-BFB."
+        lam = np.asarray(lam, np.float32).reshape(-1, self.num_inputs)
+        unit = lam / np.maximum(np.linalg.norm(lam, axis=1, keepdims=True), 1e-12)
+        return ops.convert_to_numpy(self.gate(ops.convert_to_tensor(unit), self.blocks)) == 0
+
     def call(self, probability, h, training=None):
         return probability if training else probability * self.gate(h, self.blocks)[:, None]
 

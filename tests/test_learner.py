@@ -27,10 +27,10 @@ def _sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def tiny(model_name="2hdm", **overrides):
+def tiny(model_name="2hdm", spec=None, **overrides):
     model = get_model(model_name)
     config = LearnerConfig(**{**TINY, **overrides})
-    return Learner(model.potential, Oracle(model.potential, 10, seed=config.seed), config, NetworkSpec(2, 16), truth=model.truth)
+    return Learner(model.potential, Oracle(model.potential, 10, seed=config.seed), config, spec or NetworkSpec(2, 16), truth=model.truth)
 
 
 def test_round_records(tmp_path):
@@ -185,7 +185,7 @@ def test_bad_input(tmp_path):
 
 
 def test_bad_witness_arrays_and_runs_saved_before_witness_features(tmp_path):
-    learner = tiny("inert_2hdm")
+    learner = tiny("inert_2hdm", NetworkSpec(2, 16, num_proof_directions=0)) # its model.keras stands in for one saved before the proof gate
     learner.step()
     learner.save(tmp_path / "run")
     with np.load(tmp_path / "run" / "train.npz") as stored:
@@ -199,13 +199,13 @@ def test_bad_witness_arrays_and_runs_saved_before_witness_features(tmp_path):
     with pytest.raises(RunDirectoryError, match="train.npz: arrays have inconsistent shapes .* 5 field components"):
         Learner.load(tmp_path / "run")
     # a run saved before witnesses were kept (format version 1: no run id, no checksums, no witness array,
-    # no num_witness_directions entry) -> loads, and uses the plain network from then on
+    # no num_witness_directions or num_proof_directions entry) -> loads, and uses the plain network from then on
     np.savez(tmp_path / "run" / "train.npz", **{key: value for key, value in arrays.items() if key != "witnesses"})
-    del config["network"]["num_witness_directions"], config["files"], config["run_id"]
+    del config["network"]["num_witness_directions"], config["network"]["num_proof_directions"], config["files"], config["run_id"]
     config["version"] = 1
     (tmp_path / "run" / "config.json").write_text(json.dumps(config))
     old = Learner.load(tmp_path / "run", truth=get_model("inert_2hdm").truth)
-    assert np.isnan(old.train.witnesses).all() and old.network.num_witness_directions == 0
+    assert np.isnan(old.train.witnesses).all() and old.network.num_witness_directions == 0 and old.network.num_proof_directions == 0
     old.step()
     proven = old.train.is_from("selected") & old.train.certain  # witnesses are kept again for new labels
     assert witness_layer(old.model) is None and proven.any() and np.isfinite(old.train.witnesses[proven]).all()
