@@ -154,7 +154,7 @@ CERTIFICATE_WORDS = {"bfb": "BFB, proven by a sum-of-squares certificate", "not_
                      "undecided": "undecided: neither a sum-of-squares certificate nor a witness"}
 
 def details_rows(details:dict) -> list[tuple[str, str]]:
-    "The details of a point as (quantity, value) rows for people: physics names, 4 significant digits, the witness as a vector."
+    "The details of a point as (quantity, value) rows for people: physics names, 4 significant digits, the witness by field component (name = value)."
     number = lambda v: f"{v:.4g}"
     verdict = lambda bfb: "BFB" if bfb else "not BFB"
     rows = [(name, number(value)) for name, value in details["couplings"].items()]
@@ -164,7 +164,7 @@ def details_rows(details:dict) -> list[tuple[str, str]]:
              (f"uncertainty ({score})", number(details[score])),
              ("oracle says", verdict(details["oracle_bfb"]) + (" (proven by the witness)" if details["certain"] and not details["oracle_bfb"] else " (presumed: no negative V found)")),
              ("lowest V on the field sphere", number(details["min_value"]))]
-    if details["witness"] is not None: rows.append(("witness phi*", "(" + ", ".join(number(v) for v in details["witness"].values()) + ")"))
+    if details["witness"] is not None: rows.append(("witness phi*", ", ".join(f"{name} = {number(v)}" for name, v in details["witness"].items())))
     if "certificate" in details:
         certificate = details["certificate"]
         rows.append(("certificate", CERTIFICATE_WORDS[certificate["status"]]))
