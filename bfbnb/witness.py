@@ -14,7 +14,7 @@ from .potential import Potential
 
 # %% auto #0
 __all__ = ['witness_directions', 'witness_margin', 'filled_slots', 'WitnessFeatures', 'build_witness_network', 'witness_layer',
-           'ProofGate', 'with_proof_gate', 'proof_gate']
+           'ProofGate', 'with_proof_gate', 'proof_gate', 'training_view']
 
 # %% ../nbs/05a_witness.ipynb #629e2446
 def _unit_rows(x:np.ndarray) -> np.ndarray: return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-300)
@@ -155,3 +155,17 @@ def with_proof_gate(model, directions:np.ndarray, num_slots:int|None=None, block
 def proof_gate(model) -> ProofGate|None:
     "The ProofGate layer of `model`, or None."
     return next((layer for layer in model.layers if isinstance(layer, ProofGate)), None)
+
+# %% ../nbs/05a_witness.ipynb #aa9c8735
+def training_view(model) -> tuple[keras.Model, object]|None:
+    "(the network after its witness layer, sharing its weights; couplings [n, num_inputs] -> its features [n, num_inputs + 1]) or None if they are not fixed in training."
+    layer = witness_layer(model)
+    if layer is None or layer.drop_rate: return None
+    gate = proof_gate(model)
+    trainer = keras.Model(layer.output, gate.input[0] if gate is not None else model.outputs[0], name=f"{model.name}_after_features")
+    head = keras.Model(model.inputs[0], layer.output, name=f"{model.name}_features")
+    def features(lam:np.ndarray, chunk:int=8192) -> np.ndarray:
+        lam = np.asarray(lam, np.float32)
+        parts = [ops.convert_to_numpy(head(lam[start:start + chunk], training=False)) for start in range(0, len(lam), chunk)]
+        return np.concatenate(parts) if parts else np.zeros((0, layer.directions.shape[1] + 1), np.float32)
+    return trainer, features
