@@ -23,8 +23,11 @@ def fit_seconds(x, y, directions, epochs, view):
     keras.utils.set_random_seed(0)
     model = with_proof_gate(build_witness_network(x.shape[1], directions[:4096], 5, 128, len(x), 0, drop_rate=0.0), directions, 65536)
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
-    trainer, inputs = (model, x) if not view else (lambda pair: (pair[0], pair[1](x)))(training_view(model))
-    if view: trainer.compile(optimizer=model.optimizer, loss="binary_crossentropy")
+    trainer, inputs = model, x
+    if view:
+        trainer, features = training_view(model)
+        inputs = features(x)
+        trainer.compile(optimizer=model.optimizer, loss="binary_crossentropy")
     trainer.fit(inputs[:1024], y[:1024], epochs=1, batch_size=512, verbose=0)
     start = time.perf_counter()
     history = trainer.fit(inputs, y, epochs=epochs, batch_size=512, verbose=0)

@@ -27,7 +27,7 @@ from .plots import write_views
 from .potential import Potential
 from .sampling import convex_combinations, hop_distance_for_fraction, hop_sample, sample_sphere
 from .scores import SCORES, SELECTION_METHODS, get_score, select
-from .witness import build_witness_network, proof_gate, training_view, with_proof_gate, witness_directions, witness_layer
+from .witness import KeptTrainer, build_witness_network, proof_gate, training_view, with_proof_gate, witness_directions, witness_layer
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +228,7 @@ class Learner:
         self.validation_source, self.records, self.num_labels, self._rebuild = None, [], 0, False
         self.validation_undecided = 0 # certified validation: points neither side could prove, left out of the validation set
         self._certifier = None
+        self._trainer = None # a KeptTrainer: one traced train step for the networks of every round
         self.model_name = model_name
         self._skipped = set() # metrics that could not run, each reported once
         self.run_id = uuid.uuid4().hex # identity of this run: a run directory is only ever overwritten by the run it holds
@@ -432,10 +433,13 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
         callbacks.append(keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=config.reduce_lr_patience, min_lr=config.learning_rate / 64))
     if on_epoch is not None: callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: on_epoch(epoch, float(logs["loss"]))))
     targets = np.repeat(data.labels.astype("float32")[:, None], self.model.outputs[0].shape[-1], axis=1) # an ensemble's members all learn the labels
-    view = training_view(self.model) # fixed witness margins: computed once per round, not at every step
-    trainer, inputs = (self.model, data.x.astype("float32")) if view is None else (view[0], view[1](data.x))
-    if view is not None: trainer.compile(optimizer=getattr(self.model, "optimizer", None) or keras.optimizers.Adam(config.learning_rate), loss="binary_crossentropy")
-    history = trainer.fit(inputs, targets, epochs=config.epochs, batch_size=config.train_batch_size, callbacks=callbacks, verbose=0)
+    trainer, inputs, view = self.model, data.x.astype("float32"), training_view(self.model)
+    if view is not None: # fixed witness margins: computed once per round, not at every step
+        trainer, features = view
+        inputs = features(data.x)
+    if self._trainer is None: self._trainer = KeptTrainer(config.learning_rate) # traced in the first round, reused by the fresh networks of later rounds
+    history = self._trainer.fit(trainer, inputs, targets, fresh_optimizer=not warm, epochs=config.epochs, batch_size=config.train_batch_size,
+                                callbacks=callbacks, verbose=0)
     return [float(v) for v in history.history["loss"]]
 
 def _add_witness_negatives(self, num_new:int):

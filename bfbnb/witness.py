@@ -5,6 +5,8 @@
 # %% ../nbs/05a_witness.ipynb #b160f2af
 from __future__ import annotations
 
+import random
+
 import keras
 import numpy as np
 from keras import ops
@@ -14,7 +16,7 @@ from .potential import Potential
 
 # %% auto #0
 __all__ = ['witness_directions', 'witness_margin', 'filled_slots', 'WitnessFeatures', 'build_witness_network', 'witness_layer',
-           'ProofGate', 'with_proof_gate', 'proof_gate', 'training_view']
+           'ProofGate', 'with_proof_gate', 'proof_gate', 'training_view', 'KeptTrainer']
 
 # %% ../nbs/05a_witness.ipynb #629e2446
 def _unit_rows(x:np.ndarray) -> np.ndarray: return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-300)
@@ -124,8 +126,15 @@ class ProofGate(keras.layers.Layer):
         slots = filled_slots(vectors, self.num_directions, self.num_inputs)
         total = self.blocks.shape[0] * self.block
         self.blocks.assign(slots[np.arange(total) % len(slots)].reshape(tuple(self.blocks.shape)).astype(self.blocks.dtype))
+        self.num_used_blocks = max(1, -(-len(vectors) // self.block)) # the blocks after these only repeat their directions
 
-    def gate_tensors(self): return (ops.convert_to_tensor(self.blocks),)
+    num_used_blocks = None # blocks holding distinct directions; None (a loaded gate): all of them
+
+    def gate_tensors(self):
+        "The blocks the Monte-Carlo path scans: those with distinct directions (the rest repeat them and change no minimum)."
+        blocks = ops.convert_to_tensor(self.blocks)
+        return (blocks if self.num_used_blocks is None else blocks[:self.num_used_blocks],)
+
     def gate(self, h, blocks):
         "[points]: 0 where a direction proves the unit couplings h non-BFB, else 1."
         blocks = ops.convert_to_tensor(blocks) # a Keras variable is no array for JAX's map
@@ -136,7 +145,7 @@ class ProofGate(keras.layers.Layer):
         "[points] bool: a held direction proves these couplings [points, num_inputs] (any length) non-BFB."
         lam = np.asarray(lam, np.float32).reshape(-1, self.num_inputs)
         unit = lam / np.maximum(np.linalg.norm(lam, axis=1, keepdims=True), 1e-12)
-        return ops.convert_to_numpy(self.gate(ops.convert_to_tensor(unit), self.blocks)) == 0
+        return ops.convert_to_numpy(self.gate(ops.convert_to_tensor(unit), *self.gate_tensors())) == 0
 
     def call(self, probability, h, training=None):
         return probability if training else probability * self.gate(h, self.blocks)[:, None]
@@ -169,3 +178,36 @@ def training_view(model) -> tuple[keras.Model, object]|None:
         parts = [ops.convert_to_numpy(head(lam[start:start + chunk], training=False)) for start in range(0, len(lam), chunk)]
         return np.concatenate(parts) if parts else np.zeros((0, layer.directions.shape[1] + 1), np.float32)
     return trainer, features
+
+# %% ../nbs/05a_witness.ipynb #992cc07a
+_INITIAL_VALUES = ("name", "seed", "training_size", "length_scale", "init_min", "init_max") # settings that only give variables their first values
+
+def _structure(model) -> tuple:
+    "What must agree for two networks to share a compiled trainer: layer kinds and settings, variable shapes and types."
+    layers = tuple((type(layer).__name__, repr(sorted((k, v) for k, v in layer.get_config().items() if k not in _INITIAL_VALUES))) for layer in model.layers)
+    return layers, tuple((tuple(variable.shape), str(variable.dtype)) for variable in model.variables)
+
+# %% ../nbs/05a_witness.ipynb #0094e4aa
+class KeptTrainer:
+    "Trains networks of one shape on one compiled copy, so that the train step is traced once, not once per network."
+    def __init__(self, learning_rate:float, loss:str="binary_crossentropy"):
+        self.learning_rate, self.loss = float(learning_rate), loss
+        self.model, self.structure = None, None
+
+    def fit(self, model, x, y, fresh_optimizer:bool=True, **fit_arguments):
+        "Train `model` (its variables in, the trained ones back) with a fresh Adam state, or the last fit's; returns Keras' History."
+        structure = _structure(model)
+        if structure != self.structure: # a network of a new shape: its own compiled copy
+            state = random.getstate() # cloning seeds the copy's noise generators from Python's generator: what a fit draws stays as it was
+            self.model = keras.models.clone_model(model)
+            random.setstate(state)
+            self.model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss)
+            self.structure = structure
+        for kept, variable in zip(self.model.variables, model.variables): kept.assign(variable)
+        optimizer = self.model.optimizer
+        if fresh_optimizer and optimizer.built: # as a newly made Adam: no steps, no moments, the initial rate
+            for variable in optimizer.variables: variable.assign(np.zeros(variable.shape, variable.dtype))
+            optimizer.learning_rate = self.learning_rate
+        try: return self.model.fit(x, y, **fit_arguments)
+        finally:
+            for kept, variable in zip(self.model.variables, model.variables): variable.assign(kept)
