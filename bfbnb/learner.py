@@ -60,6 +60,7 @@ class LearnerConfig:
     reduce_lr_patience: int = 0 # halve the learning rate after this many epochs without improvement; 0: constant
     from_scratch: bool = True # retrain a fresh network every round
     full_train_interval: int = 1 # warm-started rounds train on new data only, except every this many rounds
+    reshuffle_epochs: bool = False # a new batch order every epoch, drawn from the run's generator (Keras' own shuffle repeats one order every epoch)
     use_truth: bool = False # label with the exact truth instead of the oracle (for studies)
     validation: str = "auto" # validation labels, one of VALIDATION_SOURCES: the exact truth when known (auto), the oracle, or certified proofs
     certify: bool = False # prove the oracle's BFB labels by sum of squares (bfbnb.certify); the ones it cannot prove stay presumed
@@ -115,7 +116,7 @@ _CONFIG_RULES = {
     "center_score": _named(lambda v: v is None or _score_ok(v), "None or a score name"),
     "num_mc_samples": _count(2), "epochs": _count(1), "patience": _count(1), "train_batch_size": _count(1),
     "learning_rate": _real(0, 1, closed_low=False), "witness_negatives": _real(0, 100), "reduce_lr_patience": _count(0), "from_scratch": _flag(),
-    "full_train_interval": _count(1), "use_truth": _flag(), "seed": _count(0), "certify": _flag(),
+    "full_train_interval": _count(1), "reshuffle_epochs": _flag(), "use_truth": _flag(), "seed": _count(0), "certify": _flag(),
     "validation": (lambda v: v in VALIDATION_SOURCES, "one of " + ", ".join(VALIDATION_SOURCES))}
 _NETWORK_RULES = {"num_layers": _count(1), "units": _count(1), "num_witness_directions": _count(0), "witness_dropout": _real(0, 1, closed_high=False), "num_proof_directions": _count(0),
                   "kind": (lambda v: v in NETWORK_KINDS, "one of " + ", ".join(NETWORK_KINDS))}
@@ -438,7 +439,8 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
         trainer, features = view
         inputs = features(data.x)
     if self._trainer is None: self._trainer = KeptTrainer(config.learning_rate) # traced in the first round, reused by the fresh networks of later rounds
-    history = self._trainer.fit(trainer, inputs, targets, fresh_optimizer=not warm, epochs=config.epochs, batch_size=config.train_batch_size,
+    order = np.random.default_rng(int(self.rng.integers(2**63))) if config.reshuffle_epochs else None # its own stream: how far Keras reads ahead changes nothing
+    history = self._trainer.fit(trainer, inputs, targets, fresh_optimizer=not warm, rng=order, epochs=config.epochs, batch_size=config.train_batch_size,
                                 callbacks=callbacks, verbose=0)
     return [float(v) for v in history.history["loss"]]
 

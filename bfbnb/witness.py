@@ -16,7 +16,7 @@ from .potential import Potential
 
 # %% auto #0
 __all__ = ['witness_directions', 'witness_margin', 'filled_slots', 'WitnessFeatures', 'build_witness_network', 'witness_layer',
-           'ProofGate', 'with_proof_gate', 'proof_gate', 'training_view', 'KeptTrainer']
+           'ProofGate', 'with_proof_gate', 'proof_gate', 'training_view', 'epoch_batches', 'KeptTrainer']
 
 # %% ../nbs/05a_witness.ipynb #629e2446
 def _unit_rows(x:np.ndarray) -> np.ndarray: return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-300)
@@ -188,14 +188,27 @@ def _structure(model) -> tuple:
     return layers, tuple((tuple(variable.shape), str(variable.dtype)) for variable in model.variables)
 
 # %% ../nbs/05a_witness.ipynb #0094e4aa
+def epoch_batches(x:np.ndarray, y:np.ndarray, batch_size:int, rng:np.random.Generator):
+    "Endless (x, y) batches: every epoch all rows in a new order drawn from `rng`, the last batch of an epoch the remainder."
+    while True:
+        order = rng.permutation(len(x))
+        for start in range(0, len(x), batch_size):
+            rows = order[start:start + batch_size]
+            yield x[rows], y[rows]
+
+# %% ../nbs/05a_witness.ipynb #3920eb05
 class KeptTrainer:
     "Trains networks of one shape on one compiled copy, so that the train step is traced once, not once per network."
     def __init__(self, learning_rate:float, loss:str="binary_crossentropy"):
         self.learning_rate, self.loss = float(learning_rate), loss
         self.model, self.structure = None, None
 
-    def fit(self, model, x, y, fresh_optimizer:bool=True, **fit_arguments):
-        "Train `model` (its variables in, the trained ones back) with a fresh Adam state, or the last fit's; returns Keras' History."
+    def fit(self, model, x, y, fresh_optimizer:bool=True, rng:np.random.Generator|None=None, **fit_arguments):
+        "Train `model` (its variables in, the trained ones back) with a fresh Adam state, or the last fit's; with `rng`, every epoch's batch order is drawn from it. Returns Keras' History."
+        if rng is not None: # one stream of batches for the whole fit, a new order each epoch
+            batch_size = fit_arguments.pop("batch_size")
+            fit_arguments = {**fit_arguments, "steps_per_epoch": -(-len(x) // batch_size), "shuffle": False}
+            x, y = epoch_batches(x, y, batch_size, rng), None
         structure = _structure(model)
         if structure != self.structure: # a network of a new shape: its own compiled copy
             state = random.getstate() # cloning seeds the copy's noise generators from Python's generator: what a fit draws stays as it was
