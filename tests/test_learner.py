@@ -54,7 +54,8 @@ BAD_FIELDS = [("initial_size", 1, "integer >= 2"), ("initial_size", 10.0, "integ
               ("num_mc_samples", 1, "integer >= 2"), ("epochs", 0, "integer >= 1"), ("patience", 0, "integer >= 1"),
               ("train_batch_size", 0, "integer >= 1"), ("learning_rate", float("nan"), "(0, 1]"), ("learning_rate", 0, "(0, 1]"),
               ("reduce_lr_patience", -1, "integer >= 0"), ("from_scratch", "yes", "True or False"),
-              ("full_train_interval", 0, "integer >= 1"), ("use_truth", 1, "True or False"), ("seed", -1, "integer >= 0"),
+              ("full_train_interval", 0, "integer >= 1"), ("reshuffle_epochs", "yes", "True or False"), ("use_truth", 1, "True or False"),
+              ("seed", -1, "integer >= 0"),
               ("seed", True, "integer >= 0"), ("validation", "proofs", "one of auto, truth, oracle, certified"),
               ("certify", "yes", "True or False")]
 
