@@ -60,7 +60,7 @@ class LearnerConfig:
     reduce_lr_patience: int = 0 # halve the learning rate after this many epochs without improvement; 0: constant
     from_scratch: bool = True # retrain a fresh network every round
     full_train_interval: int = 1 # warm-started rounds train on new data only, except every this many rounds
-    reshuffle_epochs: bool = False # a new batch order every epoch, drawn from the run's generator (Keras' own shuffle repeats one order every epoch)
+    reshuffle_epochs: bool = True # a new batch order every epoch, drawn from the run's generator (Keras' own shuffle repeats one order every epoch)
     use_truth: bool = False # label with the exact truth instead of the oracle (for studies)
     validation: str = "auto" # validation labels, one of VALIDATION_SOURCES: the exact truth when known (auto), the oracle, or certified proofs
     certify: bool = False # prove the oracle's BFB labels by sum of squares (bfbnb.certify); the ones it cannot prove stay presumed
@@ -563,7 +563,7 @@ def _from_state(cls, state:dict, truth=None) -> Learner:
     path, config = state["path"], state["config"]
     where = path / "config.json"
     try:
-        learner_config = LearnerConfig(**config["learner"])
+        learner_config = LearnerConfig(**{"reshuffle_epochs": False, **config["learner"]}) # runs saved before the setting existed: Keras' order
         saved = config["network"]
         network = NetworkSpec(saved["num_layers"], saved["units"], NetworkConfig(**saved["config"]),
                               saved.get("num_witness_directions", saved.get("witness_directions", 0)), saved.get("witness_dropout", 0.5), # older runs: none

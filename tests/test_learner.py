@@ -200,13 +200,17 @@ def test_bad_witness_arrays_and_runs_saved_before_witness_features(tmp_path):
     with pytest.raises(RunDirectoryError, match="train.npz: arrays have inconsistent shapes .* 5 field components"):
         Learner.load(tmp_path / "run")
     # a run saved before witnesses were kept (format version 1: no run id, no checksums, no witness array,
-    # no num_witness_directions or num_proof_directions entry) -> loads, and uses the plain network from then on
+    # no num_witness_directions, num_proof_directions or reshuffle_epochs entry) -> loads, uses the plain network from
+    # then on, and keeps Keras' batch order (reshuffle_epochs off) as when it was started
     np.savez(tmp_path / "run" / "train.npz", **{key: value for key, value in arrays.items() if key != "witnesses"})
+    assert config["learner"]["reshuffle_epochs"] is True
     del config["network"]["num_witness_directions"], config["network"]["num_proof_directions"], config["files"], config["run_id"]
+    del config["learner"]["reshuffle_epochs"]
     config["version"] = 1
     (tmp_path / "run" / "config.json").write_text(json.dumps(config))
     old = Learner.load(tmp_path / "run", truth=get_model("inert_2hdm").truth)
     assert np.isnan(old.train.witnesses).all() and old.network.num_witness_directions == 0 and old.network.num_proof_directions == 0
+    assert old.config.reshuffle_epochs is False
     old.step()
     proven = old.train.is_from("selected") & old.train.certain  # witnesses are kept again for new labels
     assert witness_layer(old.model) is None and proven.any() and np.isfinite(old.train.witnesses[proven]).all()
