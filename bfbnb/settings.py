@@ -55,6 +55,8 @@ class RunSettings:
     learning_rate: float = setting(1e-3, "step size of the Adam optimiser")
     min_bfb_fraction: float = setting(0.3, "convex combinations of BFB points top the training set up to this BFB fraction")
     from_scratch: bool = setting(True, "train a fresh network every round (else warm-start the last one)")
+    reshuffle_epochs: bool = setting(True, "a new batch order every training epoch, drawn from the run's generator (off: Keras repeats one order every epoch)",
+                                     label="New batch order every epoch")
     kind: str = setting("mc_dropout", "the Bayesian network: concrete-dropout MC network or a deep ensemble", target="network", choices=NETWORK_KINDS, label="Network")
     num_members: int = setting(5, "networks in a deep ensemble (used when Network is ensemble)", target="network_config", label="Ensemble members")
     num_layers: int = setting(3, "hidden layers of the concrete-dropout network", target="network")
