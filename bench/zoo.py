@@ -65,7 +65,7 @@ def run(name, seed, arguments):
         minutes = (time.perf_counter() - start) / 60
         rows.append({"model": name, "title": title, "seed": seed, "round": record.round_index, "labels": record.num_labels, "F1": round(f["f1@1"], 4),
                      "precision": round(f["precision@1"], 4), "recall": round(f["recall@1"], 4), "F1@0.95": round(f["f1@0.95"], 4),
-                     "precision@0.95": round(f["precision@0.95"], 4), "recall@0.95": round(f["recall@0.95"], 4), "minutes": round(minutes, 2), "epochs": len(record.losses),
+                     "precision@0.95": round(f["precision@0.95"], 4), "recall@0.95": round(f["recall@0.95"], 4), "minutes": round(minutes, 2), "epochs": len(record.epoch_losses), "training points": record.num_train,
                      **{f"{phase} s": round(seconds, 1) for phase, seconds in record.timings.items()}})
         print(f"{name:<16}{seed:>5}{record.round_index:>6}{record.num_labels:>8,}{f['f1@1']:>8.4f}{f['precision@1']:>8.4f}{f['recall@1']:>8.4f}"
               f"{f['f1@0.95']:>8.4f}{minutes:>8.1f}", flush=True)
