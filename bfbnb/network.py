@@ -14,9 +14,9 @@ import numpy as np
 from keras import ops
 
 # %% auto #0
-__all__ = ['EPSILON', 'ACTIVATION_BYTES', 'ConcreteDense', 'SphereProjection', 'NetworkConfig', 'stack_layers', 'build_network',
-           'build_ensemble', 'concrete_layers', 'set_training_size', 'set_length_scale', 'activation_rows',
-           'iter_mc_samples', 'mc_samples', 'mc_mean', 'mean_field']
+__all__ = ['EPSILON', 'ConcreteDense', 'SphereProjection', 'NetworkConfig', 'stack_layers', 'build_network', 'build_ensemble',
+           'concrete_layers', 'set_training_size', 'set_length_scale', 'iter_mc_samples', 'mc_samples', 'mc_mean',
+           'mean_field']
 
 # %% ../nbs/05_network.ipynb #18b3a76a
 EPSILON = 1e-7
@@ -252,22 +252,9 @@ def _check_inputs(model, x) -> np.ndarray:
     return x
 
 # %% ../nbs/05_network.ipynb #8cdadf7f
-ACTIVATION_BYTES = 31 * 2**20 # float32 activations of one chunk's widest layer at most: under the 32 MiB the C allocator still serves from its heap
-
-def _widest(layer) -> int:
-    "Most units of any layer in `layer` (nested models included), at least its input width."
-    inner = getattr(layer, "layers", None) or []
-    return max([int(getattr(layer, "units", 0) or 0)] + [_widest(l) for l in inner] + [1])
-
-def activation_rows(model) -> int:
-    "Rows (point-samples) per chunk that keep the widest layer's float32 activations within ACTIVATION_BYTES."
-    return max(1, ACTIVATION_BYTES // (4 * max(_widest(model), int(model.inputs[0].shape[-1]))))
-
-# %% ../nbs/05_network.ipynb #b98f8362
-def iter_mc_samples(model, x:np.ndarray, num_mc_samples:int|None=100, max_rows:int|None=None) -> Iterator[tuple[slice, np.ndarray]]:
-    "Yield (slice of points, sampled P(BFB) [chunk, num_mc_samples]) through `x`, at most `max_rows` point-samples at a time (None: `activation_rows(model)`)."
+def iter_mc_samples(model, x:np.ndarray, num_mc_samples:int|None=100, max_rows:int=2**18) -> Iterator[tuple[slice, np.ndarray]]:
+    "Yield (slice of points, sampled P(BFB) [chunk, num_mc_samples]) through `x`, at most `max_rows` point-samples at a time."
     x = _check_inputs(model, x)
-    max_rows = activation_rows(model) if max_rows is None else max_rows
     members = model.outputs[0].shape[-1]
     if members > 1: # a deep ensemble: members are the samples
         # num_mc_samples (the learner's setting for dropout networks) does not apply: an ensemble always gives its members
@@ -299,11 +286,10 @@ def mc_mean(model, x:np.ndarray, num_mc_samples:int|None=100) -> np.ndarray:
     parts = [samples.mean(axis=1) for _, samples in iter_mc_samples(model, x, num_mc_samples)]
     return np.concatenate(parts) if parts else np.zeros(0, "float32")
 
-# %% ../nbs/05_network.ipynb #18c0e5f8
-def mean_field(model, x:np.ndarray, max_rows:int|None=None) -> np.ndarray:
-    "P(BFB) [num_points] of the weight-averaged network (dropout masks replaced by their expectation); `max_rows` points at a time (None: `activation_rows(model)`)."
+# %% ../nbs/05_network.ipynb #bfb930b7
+def mean_field(model, x:np.ndarray, max_rows:int=2**18) -> np.ndarray:
+    "P(BFB) [num_points] of the weight-averaged network (dropout masks replaced by their expectation)."
     x = _check_inputs(model, x)
-    max_rows = activation_rows(model) if max_rows is None else max_rows
     if model.outputs[0].shape[-1] > 1: return mc_samples(model, x, None).mean(axis=1)
     chain = _dropout_chain(model)
     if chain is None: raise ValueError("mean-field prediction needs a network made by build_network (or an ensemble)")
