@@ -11,7 +11,7 @@ Yardstick, per model: the exact BFB condition where one is known (the catalogue'
 potentials in squared norms, Kannike 2012 / Kaplan 2000); otherwise certified labels (witnesses and sum-of-squares
 proofs, bfbnb.certify), with the validation points neither side could prove left out and counted.
 Per model and seed, per round: labels, F1, precision and recall with no cut and with the 0.95 cut, wall time per
-phase and training epochs; then a summary: labels to reach F1 0.98 / 0.99 / 0.995 and F1 at 10k / 20k / 30k labels (median and worst
+phase, training epochs and training points; then a summary: labels to reach F1 0.98 / 0.99 / 0.995 and F1 at 10k / 20k / 30k labels (median and worst
 seed), minutes. Figures go to bench/results/zoo.json (summary) and zoo_rounds.json (every round).
 """
 import argparse
@@ -65,7 +65,8 @@ def run(name, seed, arguments):
         minutes = (time.perf_counter() - start) / 60
         rows.append({"model": name, "title": title, "seed": seed, "round": record.round_index, "labels": record.num_labels, "F1": round(f["f1@1"], 4),
                      "precision": round(f["precision@1"], 4), "recall": round(f["recall@1"], 4), "F1@0.95": round(f["f1@0.95"], 4),
-                     "precision@0.95": round(f["precision@0.95"], 4), "recall@0.95": round(f["recall@0.95"], 4), "minutes": round(minutes, 2), "epochs": len(record.epoch_losses), "training points": record.num_train,
+                     "precision@0.95": round(f["precision@0.95"], 4), "recall@0.95": round(f["recall@0.95"], 4), "minutes": round(minutes, 2),
+                     "epochs": len(record.epoch_losses), "training points": record.num_train,
                      **{f"{phase} s": round(seconds, 1) for phase, seconds in record.timings.items()}})
         print(f"{name:<16}{seed:>5}{record.round_index:>6}{record.num_labels:>8,}{f['f1@1']:>8.4f}{f['precision@1']:>8.4f}{f['recall@1']:>8.4f}"
               f"{f['f1@0.95']:>8.4f}{minutes:>8.1f}", flush=True)
