@@ -5,12 +5,30 @@
 # %% ../nbs/00a_kernel.ipynb #c3fbbef6
 from __future__ import annotations
 
+import ctypes
+import os
+
 import numpy as np
 
 # %% auto #0
-__all__ = ['check_array', 'QuarticKernel']
+__all__ = ['KEEPS_FREED_MEMORY', 'keep_freed_memory', 'check_array', 'QuarticKernel']
 
 # %% ../nbs/00a_kernel.ipynb #1feb126a
+_M_TRIM_THRESHOLD, _M_MMAP_MAX, _M_ARENA_MAX = -1, -4, -8 # mallopt parameters, from glibc's malloc.h
+
+def keep_freed_memory() -> bool:
+    "Ask glibc's malloc to keep freed memory for reuse (no per-block mmap, no trimming, one arena); True if it did."
+    try: libc = ctypes.CDLL(None)
+    except (OSError, TypeError): return False # no C library to ask (Windows)
+    if not (hasattr(libc, "gnu_get_libc_version") and hasattr(libc, "mallopt")): return False # not glibc
+    settings = ((_M_MMAP_MAX, 0), (_M_TRIM_THRESHOLD, 2**31 - 1), (_M_ARENA_MAX, 1))
+    return all([libc.mallopt(parameter, value) == 1 for parameter, value in settings])
+
+# %% ../nbs/00a_kernel.ipynb #cbc2280d
+_OPTED_OUT = os.environ.get("BFBNB_KEEP_FREED_MEMORY", "1").strip().lower() in ("0", "false", "no")
+KEEPS_FREED_MEMORY = False if _OPTED_OUT else keep_freed_memory()
+
+# %% ../nbs/00a_kernel.ipynb #d0cc3345
 def _factor_indices(exponents):
     "The four field indices of each monomial, in ascending order."
     return [sum(([i] * int(e) for i, e in enumerate(row)), []) for row in exponents]
@@ -37,7 +55,7 @@ class _Tables:
         self.pair_a = np.array([p[0] for p in pairs], np.int32)
         self.pair_b = np.array([p[1] for p in pairs], np.int32)
 
-# %% ../nbs/00a_kernel.ipynb #3a75c610
+# %% ../nbs/00a_kernel.ipynb #41b54186
 def _build_graphs(t:_Tables, coefficients, num_phi, num_lam, dtype):
     import tensorflow as tf # imported on first use, so that `bfbnb --help` and the catalogue load without it
     "Trace the kernel's TensorFlow graph functions for one dtype."
@@ -81,7 +99,7 @@ def _build_graphs(t:_Tables, coefficients, num_phi, num_lam, dtype):
             "coupling_vector": coupling_vector_graph, "rows_value_and_gradient": rows_value_and_gradient,
             "rows_value": rows_value, "rows_coupling_vector": rows_coupling_vector}
 
-# %% ../nbs/00a_kernel.ipynb #f928a1eb
+# %% ../nbs/00a_kernel.ipynb #589af082
 def check_array(values, name:str, size:int, what:str) -> np.ndarray:
     "`values` as a float array whose last axis has `size` entries and which holds no NaN or infinity."
     array = np.asarray(values)
@@ -103,7 +121,7 @@ def _rows(array, shape, size, dtype):
     "Broadcast `array` to `shape + (size,)` and flatten to rows."
     return np.ascontiguousarray(np.broadcast_to(array.astype(dtype, copy=False), shape + (size,)).reshape(-1, size))
 
-# %% ../nbs/00a_kernel.ipynb #d0cc3345
+# %% ../nbs/00a_kernel.ipynb #82f984b8
 class QuarticKernel:
     "Compiled batched evaluation of V(phi; lam) = sum_j (lam @ coefficients)_j * prod_i phi_i**exponents[j, i]."
     chunk_size = 65_536 # points per graph call in the numpy methods
