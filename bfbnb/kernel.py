@@ -26,7 +26,7 @@ def keep_freed_memory() -> bool:
 
 # %% ../nbs/00a_kernel.ipynb #cbc2280d
 _OPTED_OUT = os.environ.get("BFBNB_KEEP_FREED_MEMORY", "1").strip().lower() in ("0", "false", "no")
-KEEPS_FREED_MEMORY = False if _OPTED_OUT else keep_freed_memory()
+KEEPS_FREED_MEMORY = not _OPTED_OUT and keep_freed_memory()
 
 # %% ../nbs/00a_kernel.ipynb #d0cc3345
 def _factor_indices(exponents):
