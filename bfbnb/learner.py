@@ -53,12 +53,12 @@ class LearnerConfig:
     beta: float = 1.0 # coldness of stochastic selection
     center_score: str|None = None # score weighting which BFB points to hop around (BFBrain prob_score_fn); None: uniform
     num_mc_samples: int = 50
-    epochs: int = 60 # training epochs at most
+    epochs: int = 20 # training epochs per round at most (a warm-started network goes on from the last round's)
     patience: int = 8 # epochs without improvement of the training loss before stopping
     train_batch_size: int = 512
     learning_rate: float = 1e-3
     reduce_lr_patience: int = 0 # halve the learning rate after this many epochs without improvement; 0: constant
-    from_scratch: bool = True # retrain a fresh network every round
+    from_scratch: bool = False # retrain a fresh network every round (off: the last round's network and optimiser go on training)
     full_train_interval: int = 1 # warm-started rounds train on new data only, except every this many rounds
     reshuffle_epochs: bool = True # a new batch order every epoch, drawn from the run's generator (Keras' own shuffle repeats one order every epoch)
     use_truth: bool = False # label with the exact truth instead of the oracle (for studies)
@@ -230,6 +230,7 @@ class Learner:
         self.validation_undecided = 0 # certified validation: points neither side could prove, left out of the validation set
         self._certifier = None
         self._trainer = None # a KeptTrainer: one traced train step for the networks of every round
+        self._optimizer_state = {} # a loaded run's optimiser state, for its next warm-started round
         self.model_name = model_name
         self._skipped = set() # metrics that could not run, each reported once
         self.run_id = uuid.uuid4().hex # identity of this run: a run directory is only ever overwritten by the run it holds
@@ -438,7 +439,10 @@ def _fit(self, new:LabelledData, on_epoch=None) -> list:
     if view is not None: # fixed witness margins: computed once per round, not at every step
         trainer, features = view
         inputs = features(data.x)
-    if self._trainer is None: self._trainer = KeptTrainer(config.learning_rate) # traced in the first round, reused by the fresh networks of later rounds
+    if self._trainer is None: # traced in the first round, reused by the fresh networks of later rounds
+        self._trainer = KeptTrainer(config.learning_rate)
+        if warm and self._optimizer_state: self._trainer.restore_optimizer(trainer, self._optimizer_state) # a loaded run goes on as if never saved
+    self._optimizer_state = {}
     order = np.random.default_rng(int(self.rng.integers(2**63))) if config.reshuffle_epochs else None # its own stream: how far Keras reads ahead changes nothing
     history = self._trainer.fit(trainer, inputs, targets, fresh_optimizer=not warm, rng=order, epochs=config.epochs, batch_size=config.train_batch_size,
                                 callbacks=callbacks, verbose=0)
@@ -547,7 +551,8 @@ Learner.retrain = _retrain
 def _state_dict(self) -> dict:
     "The run as plain data (plus the Keras network and the oracle) for bfbnb.persistence.write_run."
     network = self.network
-    return {"run_id": self.run_id, "model": self.model, "oracle": self.oracle, "unlabelled": self.unlabelled,
+    optimizer = self._optimizer_state or (self._trainer.optimizer_state() if self._trainer is not None and not self.config.from_scratch else {})
+    return {"run_id": self.run_id, "model": self.model, "optimizer": optimizer, "oracle": self.oracle, "unlabelled": self.unlabelled,
             "train": None if self.train is None else self.train.arrays(), "validation": None if self.validation is None else self.validation.arrays(),
             "metrics": [metric.to_dict() for metric in self.metrics.values()], "history": [record.to_dict() for record in self.records],
             "config": {"potential": self.potential.to_dict(), "learner": asdict(self.config),
@@ -574,6 +579,7 @@ def _from_state(cls, state:dict, truth=None) -> Learner:
                   model_name=config.get("model_name"))
     learner.run_id, learner.rng = state["run_id"], restore_generator(run_state, str(where))
     learner.num_labels, learner.validation_source, learner.unlabelled, learner.model = num_labels, validation_source, state["unlabelled"], state["model"]
+    learner._optimizer_state = dict(state.get("optimizer") or {})
     learner.validation_undecided = int(config.get("validation_undecided", 0))
     learner.train, learner.validation = (None if state[name] is None else LabelledData(**state[name]) for name in ("train", "validation"))
     try: learner.metrics = {m.name: m for m in (metric_from_dict(d) for d in state["metrics"])}

@@ -24,13 +24,14 @@ from .oracle import Oracle, WitnessCache
 from .potential import Potential, PotentialError
 
 # %% auto #0
-__all__ = ['FORMAT', 'VERSION', 'DATA_FILES', 'VIEW_FILES', 'DATA_FIELDS', 'EXPORT_SNIPPET', 'RunDirectoryError',
-           'RunExistsError', 'generator_state', 'restore_generator', 'run_identity', 'check_target', 'move_aside',
-           'write_run', 'damaged', 'read_run', 'export_saved_model']
+__all__ = ['FORMAT', 'VERSION', 'READABLE_VERSIONS', 'DATA_FILES', 'VIEW_FILES', 'DATA_FIELDS', 'EXPORT_SNIPPET',
+           'RunDirectoryError', 'RunExistsError', 'generator_state', 'restore_generator', 'run_identity',
+           'check_target', 'move_aside', 'write_run', 'damaged', 'read_run', 'export_saved_model']
 
 # %% ../nbs/07c_persistence.ipynb #294d51a0
-FORMAT, VERSION = "bfbnb-run", 2 # version 1 (no run id, no checksums) still loads
-DATA_FILES = ("model.keras", "train.npz", "validation.npz", "unlabelled.npz", "witnesses.npz", "metrics.json", "history.json")
+FORMAT, VERSION = "bfbnb-run", 3 # versions 1 (no run id, no checksums) and 2 (no optimiser state) still load
+READABLE_VERSIONS = (1, 2, 3)
+DATA_FILES = ("model.keras", "train.npz", "validation.npz", "unlabelled.npz", "witnesses.npz", "metrics.json", "history.json", "optimizer.npz")
 VIEW_FILES = ("output.txt", "metrics.png", "training.png") # written for people by every save, never read back
 
 class RunDirectoryError(ValueError):
@@ -106,6 +107,7 @@ def write_run(directory, state:dict, force:bool=False, views=None) -> Path:
             if state[name] is not None: np.savez(staging / f"{name}.npz", **state[name])
         if state["unlabelled"] is not None: np.savez(staging / "unlabelled.npz", x=state["unlabelled"])
         if isinstance(oracle, Oracle): oracle.cache.save(staging / "witnesses.npz")
+        if state.get("optimizer"): np.savez(staging / "optimizer.npz", **state["optimizer"])
         _write_json(staging / "metrics.json", state["metrics"])
         _write_json(staging / "history.json", state["history"])
         oracle_data = oracle.state_dict() if isinstance(oracle, Oracle) else {"type": "custom"}
@@ -135,9 +137,10 @@ def _read_json(path:Path):
     except (json.JSONDecodeError, UnicodeDecodeError) as error: raise RunDirectoryError(f"{path}: not valid JSON ({error}); {_FIX}") from None
 
 
-def _read_npz(path:Path, keys:tuple) -> dict:
+def _read_npz(path:Path, keys:tuple|None) -> dict:
+    "The arrays `keys` (None: all) of an .npz file, read without pickle."
     try:
-        with np.load(path, allow_pickle=False) as arrays: return {key: arrays[key] for key in keys if key in arrays.files}
+        with np.load(path, allow_pickle=False) as arrays: return {key: arrays[key] for key in (arrays.files if keys is None else keys) if key in arrays.files}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error: raise damaged(path, f"unreadable or truncated ({type(error).__name__})") from None
 
 DATA_FIELDS = ("x", "labels", "certain", "min_values", "source", "witnesses", "minimisers") # the arrays of a data set (bfbnb.learner.LabelledData)
@@ -172,14 +175,15 @@ def _check_files(path:Path, config:dict, retrain:bool) -> set:
                                              f"was it replaced by another run's?)")
     for name, digest in files.items():
         file = path / name
-        if name == "model.keras" and retrain: continue # a lost or damaged network is rebuilt from the saved data
+        if name in ("model.keras", "optimizer.npz") and retrain: continue # a lost or damaged network is rebuilt from the saved data, its optimiser afresh
         if not file.exists():
-            if name == "model.keras":
-                raise RunDirectoryError(f"{file}: missing, so the trained network is lost; restore it from a copy, or resume with --retrain "
+            if name in ("model.keras", "optimizer.npz"):
+                lost = "the trained network" if name == "model.keras" else "the optimiser state the next round warm-starts the network with"
+                raise RunDirectoryError(f"{file}: missing, so {lost} is lost; restore it from a copy, or resume with --retrain "
                                         f"(retrain=True) to train a new network on the saved data first")
             raise RunDirectoryError(f"{file}: missing; the run directory is incomplete ({_FIX})")
         if name in differing:
-            hint = " or resume with --retrain (retrain=True) to train a new network on the saved data" if name == "model.keras" else ""
+            hint = " or resume with --retrain (retrain=True) to train a new network on the saved data" if name in ("model.keras", "optimizer.npz") else ""
             raise RunDirectoryError(f"{file}: damaged or replaced (its checksum differs from the one saved in config.json); restore it from a copy{hint}, "
                                     f"or start a new run in another directory")
     return set(files)
@@ -198,7 +202,8 @@ def read_run(directory, oracle=None, retrain:bool=False) -> dict:
     config = _read_json(where)
     if not isinstance(config, dict) or config.get("format") != FORMAT:
         raise RunDirectoryError(f"{where}: not a bfbnb run (format {config.get('format') if isinstance(config, dict) else None!r}); give the directory of a saved run")
-    if config.get("version") not in (1, VERSION): raise RunDirectoryError(f"{where}: unsupported version {config.get('version')!r}; this bfbnb reads versions 1 and {VERSION}")
+    if config.get("version") not in READABLE_VERSIONS:
+        raise RunDirectoryError(f"{where}: unsupported version {config.get('version')!r}; this bfbnb reads versions {', '.join(map(str, READABLE_VERSIONS))} (a newer bfbnb wrote it? upgrade bfbnb)")
     present = _check_files(path, config, retrain)
     try:
         potential = Potential.from_dict(config["potential"])
@@ -235,6 +240,7 @@ def read_run(directory, oracle=None, retrain:bool=False) -> dict:
         try: state["model"] = keras.saving.load_model(path / "model.keras", safe_mode=True)
         except Exception as error:
             if not retrain: raise damaged(path / "model.keras", f"cannot be loaded ({type(error).__name__}); or resume with --retrain (retrain=True)") from None
+    state["optimizer"] = _read_npz(path / "optimizer.npz", None) if "optimizer.npz" in present and not retrain else {} # a rebuilt network starts its optimiser afresh
     return state
 
 # %% ../nbs/07c_persistence.ipynb #d7ab8021

@@ -81,8 +81,8 @@ PRESETS = {
     "tiny": {},
     "small": dict(initial_size=10_000, validation_size=20_000, num_batches=5, batch_size=400, pool_factor=50, num_mc_samples=50, epochs=150,
                   patience=10, num_layers=4, units=64, num_restarts=100),
-    "default": dict(initial_size=2000, validation_size=20_000, num_batches=4, batch_size=1000, pool_factor=20, num_mc_samples=50, epochs=60,
-                    patience=8, train_batch_size=512, num_layers=5, units=128, num_restarts=100), # the defaults of LearnerConfig and NetworkSpec (checked below)
+    "default": dict(initial_size=2000, validation_size=20_000, num_batches=4, batch_size=1000, pool_factor=20, num_mc_samples=50, epochs=20,
+                    patience=8, train_batch_size=512, from_scratch=False, num_layers=5, units=128, num_restarts=100), # the defaults of LearnerConfig and NetworkSpec (checked below)
 }
 PRESETS["bench"] = {**PRESETS["default"], "validation_size": 100_000}
 PRESET_HELP = {"tiny": "a minute on a laptop", "small": "minutes on a laptop", "default": "the loop's defaults, as in the model zoo (minutes per 10,000 labels on a CPU)",

@@ -209,13 +209,7 @@ class KeptTrainer:
             batch_size = fit_arguments.pop("batch_size")
             fit_arguments = {**fit_arguments, "steps_per_epoch": -(-len(x) // batch_size), "shuffle": False}
             x, y = epoch_batches(x, y, batch_size, rng), None
-        structure = _structure(model)
-        if structure != self.structure: # a network of a new shape: its own compiled copy
-            state = random.getstate() # cloning seeds the copy's noise generators from Python's generator: what a fit draws stays as it was
-            self.model = keras.models.clone_model(model)
-            random.setstate(state)
-            self.model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss)
-            self.structure = structure
+        self._copy_for(model)
         for kept, variable in zip(self.model.variables, model.variables): kept.assign(variable)
         optimizer = self.model.optimizer
         if fresh_optimizer and optimizer.built: # as a newly made Adam: no steps, no moments, the initial rate
@@ -224,3 +218,30 @@ class KeptTrainer:
         try: return self.model.fit(x, y, **fit_arguments)
         finally:
             for kept, variable in zip(self.model.variables, model.variables): variable.assign(kept)
+
+    def _copy_for(self, model):
+        "The compiled copy for networks shaped like `model`, made when the shape is new."
+        structure = _structure(model)
+        if structure != self.structure: # a network of a new shape: its own compiled copy
+            state = random.getstate() # cloning seeds the copy's noise generators from Python's generator: what a fit draws stays as it was
+            self.model = keras.models.clone_model(model)
+            random.setstate(state)
+            self.model.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss=self.loss)
+            self.structure = structure
+        return self.model
+
+    def optimizer_state(self) -> dict:
+        "The optimiser's variables as arrays, `variable_0`, `variable_1`, ... in its order (empty before the first fit): what a warm start goes on with."
+        if self.model is None or not self.model.optimizer.built: return {}
+        return {f"variable_{i}": ops.convert_to_numpy(variable) for i, variable in enumerate(self.model.optimizer.variables)}
+
+    def restore_optimizer(self, model, state:dict):
+        "Make the next `fit(..., fresh_optimizer=False)` of networks shaped like `model` go on from a saved `optimizer_state()`."
+        copy = self._copy_for(model)
+        optimizer = copy.optimizer
+        if not optimizer.built: optimizer.build(copy.trainable_variables)
+        variables = optimizer.variables
+        arrays = [state.get(f"variable_{i}") for i in range(len(variables))]
+        if len(state) != len(variables) or any(array is None or tuple(np.shape(array)) != tuple(variable.shape) for array, variable in zip(arrays, variables)):
+            raise ValueError(f"the optimiser state ({len(state)} arrays) does not fit this network's {len(variables)} optimiser variables")
+        for variable, array in zip(variables, arrays): variable.assign(np.asarray(array, variable.dtype))

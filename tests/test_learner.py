@@ -79,13 +79,16 @@ def test_every_config_field_is_checked():
         NetworkSpec(num_witness_directions=-1)
 
 
-def test_resume_equals_uninterrupted_run(tmp_path):
-    # the general 2HDM (10 couplings; ~0.4% of uniform points are BFB, hence 3,000 initial points)
-    straight = tiny("2hdm", initial_size=3000)
+@pytest.mark.parametrize("from_scratch", [True, False])
+def test_resume_equals_uninterrupted_run(tmp_path, from_scratch):
+    # the general 2HDM (10 couplings; ~0.4% of uniform points are BFB, hence 3,000 initial points); warm-started, the
+    # loaded run goes on with the saved optimiser state
+    straight = tiny("2hdm", initial_size=3000, from_scratch=from_scratch)
     for _ in range(3):
         straight.step()
-    interrupted = tiny("2hdm", initial_size=3000)
+    interrupted = tiny("2hdm", initial_size=3000, from_scratch=from_scratch)
     interrupted.run(2, directory=tmp_path / "run")
+    assert (tmp_path / "run" / "optimizer.npz").exists() == (not from_scratch)
     resumed = Learner.load(tmp_path / "run", truth=get_model("2hdm").truth)
     resumed.step()
     for field in ("x", "labels", "certain", "source"):
@@ -206,6 +209,7 @@ def test_bad_witness_arrays_and_runs_saved_before_witness_features(tmp_path):
     assert config["learner"]["reshuffle_epochs"] is True
     del config["network"]["num_witness_directions"], config["network"]["num_proof_directions"], config["files"], config["run_id"]
     del config["learner"]["reshuffle_epochs"]
+    config["learner"]["from_scratch"] = True  # the default then: every round a fresh network
     config["version"] = 1
     (tmp_path / "run" / "config.json").write_text(json.dumps(config))
     old = Learner.load(tmp_path / "run", truth=get_model("inert_2hdm").truth)
