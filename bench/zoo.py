@@ -11,7 +11,8 @@ Yardstick, per model: the exact BFB condition where one is known (the catalogue'
 potentials in squared norms, Kannike 2012 / Kaplan 2000); otherwise certified labels (witnesses and sum-of-squares
 proofs, bfbnb.certify), with the validation points neither side could prove left out and counted.
 Per model and seed, per round: labels, F1, precision and recall with no cut and with the 0.95 cut, wall time per
-phase, training epochs and training points; then a summary: labels to reach F1 0.98 / 0.99 / 0.995 and F1 at 10k / 20k / 30k labels (median and worst
+phase, training epochs and training points, how the network was trained (warm start or from scratch, epochs a round);
+then a summary: labels to reach F1 0.98 / 0.99 / 0.995 and F1 at 10k / 20k / 30k labels (median and worst
 seed), minutes. Figures go to bench/results/zoo.json (summary) and zoo_rounds.json (every round).
 """
 import argparse
@@ -41,6 +42,7 @@ TYPED = { # potentials that are not in the catalogue, in multiplet notation, eac
 TITLES = {"5_singlets_z2": "5 real singlets, Z2^5 (15 couplings; exact: copositivity)",
           "3hdm_2s_norms": "3 doublets + 2 singlets, norms only (15 couplings; exact: copositivity)"}
 THRESHOLDS, BUDGETS = (0.98, 0.99, 0.995), (10_000, 20_000, 30_000)
+EARLIER_TRAINING = "from scratch, 60 epochs" # what every row recorded before rows named their training
 ORDER = list(MODEL_NAMES) + list(TYPED)
 COMMAND = "python " + " ".join(["bench/zoo.py"] + sys.argv[1:])
 
@@ -50,6 +52,11 @@ def built(name):
     if name in TYPED: return multiplet_potential(TYPED[name]), (lambda lam: truth_norm_quartic(lam, 5)), None, TITLES[name]
     model = get_model(name)
     return model.potential, model.truth, model.name, model.title
+
+
+def training_of(config) -> str:
+    "How a run's network is trained each round, as the table names it: 'warm start, 20 epochs'."
+    return f"{'from scratch' if config.from_scratch else 'warm start'}, {config.epochs} epochs"
 
 
 def run(name, seed, arguments):
@@ -66,7 +73,7 @@ def run(name, seed, arguments):
         rows.append({"model": name, "title": title, "seed": seed, "round": record.round_index, "labels": record.num_labels, "F1": round(f["f1@1"], 4),
                      "precision": round(f["precision@1"], 4), "recall": round(f["recall@1"], 4), "F1@0.95": round(f["f1@0.95"], 4),
                      "precision@0.95": round(f["precision@0.95"], 4), "recall@0.95": round(f["recall@0.95"], 4), "minutes": round(minutes, 2),
-                     "epochs": len(record.epoch_losses), "training points": record.num_train,
+                     "epochs": len(record.epoch_losses), "training points": record.num_train, "training": training_of(learner.config),
                      **{f"{phase} s": round(seconds, 1) for phase, seconds in record.timings.items()}})
         print(f"{name:<16}{seed:>5}{record.round_index:>6}{record.num_labels:>8,}{f['f1@1']:>8.4f}{f['precision@1']:>8.4f}{f['recall@1']:>8.4f}"
               f"{f['f1@0.95']:>8.4f}{minutes:>8.1f}", flush=True)
@@ -89,7 +96,7 @@ def summary(name, rows):
     yardsticks = sorted({r["yardstick"].split(" (")[0] for r in rows})
     undecided = [r["yardstick"] for r in rows if "undecided" in r["yardstick"]]
     out = {"model": rows[0]["title"], "yardstick": ", ".join(yardsticks) + (f" (per seed: {'; '.join(sorted(set(u.split('(')[1].rstrip(')') for u in undecided)))})" if undecided else ""),
-           "seeds": " ".join(map(str, seeds))}
+           "seeds": " ".join(map(str, seeds)), "training": "; ".join(sorted({r.get("training", EARLIER_TRAINING) for r in rows}))}
     def labels(value): return "not reached" if value == np.inf else f"{int(value):,}"
     for threshold in THRESHOLDS:
         reached = [first_reaching(s, threshold) or np.inf for s in per_seed] # a seed that never reached it counts as never
