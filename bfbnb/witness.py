@@ -201,7 +201,7 @@ class KeptTrainer:
     "Trains networks of one shape on one compiled copy, so that the train step is traced once, not once per network."
     def __init__(self, learning_rate:float, loss:str="binary_crossentropy"):
         self.learning_rate, self.loss = float(learning_rate), loss
-        self.model, self.structure = None, None
+        self.model, self.structure, self._saved_optimizer = None, None, None
 
     def fit(self, model, x, y, fresh_optimizer:bool=True, rng:np.random.Generator|None=None, **fit_arguments):
         "Train `model` (its variables in, the trained ones back) with a fresh Adam state, or the last fit's; with `rng`, every epoch's batch order is drawn from it. Returns Keras' History."
@@ -215,6 +215,10 @@ class KeptTrainer:
         if fresh_optimizer and optimizer.built: # as a newly made Adam: no steps, no moments, the initial rate
             for variable in optimizer.variables: variable.assign(np.zeros(variable.shape, variable.dtype))
             optimizer.learning_rate = self.learning_rate
+        saved, self._saved_optimizer = self._saved_optimizer, None
+        if saved is not None and not fresh_optimizer: # once Keras has built the optimiser (its own way, for every backend), before the first step
+            restore = keras.callbacks.LambdaCallback(on_train_begin=lambda logs: _assign_optimizer(optimizer, saved, self.model.trainable_variables))
+            fit_arguments = {**fit_arguments, "callbacks": [restore] + list(fit_arguments.get("callbacks") or [])}
         try: return self.model.fit(x, y, **fit_arguments)
         finally:
             for kept, variable in zip(self.model.variables, model.variables): variable.assign(kept)
@@ -236,12 +240,15 @@ class KeptTrainer:
         return {f"variable_{i}": ops.convert_to_numpy(variable) for i, variable in enumerate(self.model.optimizer.variables)}
 
     def restore_optimizer(self, model, state:dict):
-        "Make the next `fit(..., fresh_optimizer=False)` of networks shaped like `model` go on from a saved `optimizer_state()`."
-        copy = self._copy_for(model)
-        optimizer = copy.optimizer
-        if not optimizer.built: optimizer.build(copy.trainable_variables)
-        variables = optimizer.variables
-        arrays = [state.get(f"variable_{i}") for i in range(len(variables))]
-        if len(state) != len(variables) or any(array is None or tuple(np.shape(array)) != tuple(variable.shape) for array, variable in zip(arrays, variables)):
-            raise ValueError(f"the optimiser state ({len(state)} arrays) does not fit this network's {len(variables)} optimiser variables")
-        for variable, array in zip(variables, arrays): variable.assign(np.asarray(array, variable.dtype))
+        "Make the next `fit(..., fresh_optimizer=False)` of networks shaped like `model` go on from a saved `optimizer_state()` (a state that does not fit fails there)."
+        self._copy_for(model)
+        self._saved_optimizer = dict(state)
+
+def _assign_optimizer(optimizer, state:dict, trainable_variables):
+    "Put a saved optimizer_state() into the optimiser of `trainable_variables` (built now if Keras has not yet), or say why it does not fit."
+    if not optimizer.built: optimizer.build(trainable_variables)
+    variables = optimizer.variables
+    arrays = [state.get(f"variable_{i}") for i in range(len(variables))]
+    if len(state) != len(variables) or any(array is None or tuple(np.shape(array)) != tuple(variable.shape) for array, variable in zip(arrays, variables)):
+        raise ValueError(f"the optimiser state ({len(state)} arrays) does not fit this network's {len(variables)} optimiser variables")
+    for variable, array in zip(variables, arrays): variable.assign(np.asarray(array, variable.dtype))
